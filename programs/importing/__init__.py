@@ -1,0 +1,1 @@
+"""Loading the official public files (IPEDS, CIP, DAPIP, College Scorecard, BLS) into the catalog."""
