@@ -5,5 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("programs.urls")),
+    path("", include("leads.urls")),
     path("admin/", admin.site.urls),
 ]
