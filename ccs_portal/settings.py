@@ -227,7 +227,7 @@ STORAGES = {
 # and the missing STATIC_ROOT it would warn about is expected.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 if not STATIC_MANIFEST:
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Personal data never reaches the logs: requests are logged by path only (no query strings
