@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "programs",
     "leads",
+    "guides",
 ]
 
 MIDDLEWARE = [
