@@ -13,13 +13,14 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import ValidationError
 
-from programs.choices import CredentialLevel, Delivery, EducationLevel, LengthBand
+from programs.choices import Control, CredentialLevel, Delivery, EducationLevel, LengthBand
 
 CATALOG_PATH = "/programs/"
 MAX_QUERY_LENGTH = 500
 
 _CIP = re.compile(r"^\d{2}\.\d{4}$")
 _STATE = re.compile(r"^[A-Z]{2}$")
+_SORT = re.compile(r"^[a-z_]{1,30}$")
 _TEXT = re.compile(r"^[\w .,'&/()-]{1,100}$")
 
 
@@ -51,8 +52,12 @@ PARAMETERS: dict[str, tuple[bool, Callable[[str], bool], str]] = {
         _one_of(*(band for band in LengthBand.values if band != LengthBand.NOT_REPORTED)),
         "under_12_weeks, under_1_year, 1_to_2_years, 2_years_plus",
     ),
-    "state": (False, _STATE.match, "a two-letter state code such as OH"),
-    "control": (False, _TEXT.match, "a type of school"),
+    "state": (True, _STATE.match, "a two-letter state code such as OH"),
+    "control": (
+        True,
+        _one_of(*(str(value) for value in Control.values)),
+        "1 (public), 2 (private not-for-profit), 3 (private for-profit)",
+    ),
     "accreditation": (True, _one_of("institutional", "cahiim", "pcap"), "institutional, cahiim, pcap"),
     "certification": (
         True,
@@ -65,7 +70,7 @@ PARAMETERS: dict[str, tuple[bool, Callable[[str], bool], str]] = {
         _whole_number(min(EducationLevel.values), max(EducationLevel.values)),
         "an education level from 0 to 5",
     ),
-    "sort": (False, _TEXT.match, "a sort order"),
+    "sort": (False, _SORT.match, "a sort order such as completions"),
 }
 
 

@@ -63,7 +63,7 @@ def guide_structured_data(*, guide: Guide, steps: list[GuideStep]) -> dict[str, 
                         "@type": "HowToStep",
                         "position": number,
                         "name": step.title,
-                        "text": _plain(step.body),
+                        "text": _plain(step.body_html()),
                         "url": f"{url}#step-{number}",
                     }
                     for number, step in enumerate(steps, start=1)

@@ -6,8 +6,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -17,14 +15,6 @@ from .catalog_links import catalog_url
 from .models import Guide
 from .seo import absolute_url, guide_structured_data, json_ld
 from .sitemaps import SITEMAPS
-
-
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 @require_GET
@@ -52,7 +42,6 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "certificate_lengths": services.certificate_lengths(guide=guide),
         "popular": services.popular_programs(guide=guide, cip_codes=cip_codes),
         "popular_all_url": catalog_url(urlencode([("cip", code) for code in guide.cip_codes])),
-        "match_widget_ready": _template_exists("leads/includes/match_widget.html"),
         "catalog_import": services.catalog_imported_on(),
         "oews_release": services.OEWS_RELEASE,
         "projections_period": services.PROJECTIONS_PERIOD,

@@ -30,7 +30,7 @@ GUIDE = {
     "occupation_cip_codes": "51.0713, 51.0707",
     "body": f"""<h2>What a Certified Coding Specialist does</h2>
 <p>Every hospital stay, emergency visit and outpatient procedure leaves a record: the doctor's notes, test results, the operation report. A medical coder reads that record and translates each diagnosis and procedure into standard codes: ICD-10-CM for diagnoses, ICD-10-PCS for procedures during a hospital stay, and CPT and HCPCS for outpatient services and supplies. Insurers, Medicare and Medicaid pay claims from those codes, and researchers and public health agencies use the same coded data to follow diseases and the quality of care.</p>
-<p>The <strong>Certified Coding Specialist (CCS)</strong> is a credential awarded by AHIMA, the American Health Information Management Association, to coders who pass its exam. AHIMA describes CCS holders as coders who classify data from patient records, most often in hospitals (<a href="{AHIMA_CCS}">AHIMA: Certified Coding Specialist</a>). The work involves:</p>
+<p>The <strong>Certified Coding Specialist (CCS)</strong> is a credential awarded by AHIMA, the American Health Information Management Association, to coders who pass its exam. AHIMA describes CCS holders as coders who classify data from patient records, most often in hospitals (<a href="{AHIMA_CCS}" rel="nofollow noopener">AHIMA: Certified Coding Specialist</a>). The work involves:</p>
 <ul>
 <li>reading clinical documentation closely and choosing the codes it supports, no more and no less;</li>
 <li>asking the physician a question when the record is unclear or incomplete;</li>
@@ -44,17 +44,17 @@ GUIDE = {
 <p>Employers look for proof of skill, which usually means formal training followed by a credential. A good coding program covers medical terminology, anatomy and physiology, pathophysiology (how diseases work), pharmacology, the ICD-10-CM, ICD-10-PCS, CPT and HCPCS code sets, and how hospitals and doctors are paid. These are the subjects AHIMA recommends studying before the CCS exam.</p>
 <p>Two quality marks are worth looking for:</p>
 <ul>
-<li><strong>CAHIIM accreditation.</strong> The Commission on Accreditation for Health Informatics and Information Management Education (<a href="https://www.cahiim.org/">CAHIIM</a>) accredits health information degree programs. It is recognised by the Council for Higher Education Accreditation (CHEA), not by the U.S. Department of Education, and it is separate from the accreditation of the college as a whole. Graduates of CAHIIM-accredited associate and bachelor's programs can sit for AHIMA's RHIT and RHIA exams.</li>
+<li><strong>CAHIIM accreditation.</strong> The Commission on Accreditation for Health Informatics and Information Management Education (<a href="https://www.cahiim.org/" rel="nofollow noopener">CAHIIM</a>) accredits health information degree programs. It is recognised by the Council for Higher Education Accreditation (CHEA), not by the U.S. Department of Education, and it is separate from the accreditation of the college as a whole. Graduates of CAHIIM-accredited associate and bachelor's programs can sit for AHIMA's RHIT and RHIA exams.</li>
 <li><strong>AHIMA PCAP approval.</strong> AHIMA's Professional Certificate Approval Program reviews coding certificate programs against AHIMA's curriculum. Approval is not accreditation, but it tells you the course was checked against what AHIMA expects coders to know.</li>
 </ul>
-<p>Neither mark appears in any federal dataset. Our catalog shows CAHIIM accreditation or PCAP approval only where an editor has checked the accreditor's own records and noted the date and the source. Confirm it with <a href="https://www.cahiim.org/">CAHIIM</a> or <a href="https://www.ahima.org/">AHIMA</a> before you enrol, and make sure the college itself is institutionally accredited: our program pages show that from Department of Education data.</p>""",
+<p>Neither mark appears in any federal dataset. Our catalog shows CAHIIM accreditation or PCAP approval only where an editor has checked the accreditor's own records and noted the date and the source. Confirm it with <a href="https://www.cahiim.org/" rel="nofollow noopener">CAHIIM</a> or <a href="https://www.ahima.org/" rel="nofollow noopener">AHIMA</a> before you enrol, and make sure the college itself is institutionally accredited: our program pages show that from Department of Education data.</p>""",
 }
 
 STEPS = [
     {
         "title": "Finish high school, or earn a GED or HiSET",
-        "body": f"""<p>College coding programs ask for a high school diploma or a recognised equivalent, and AHIMA lists a high school diploma as the requirement to sit for the CCS exam (<a href="{AHIMA_CCS}">AHIMA: Certified Coding Specialist</a>). If you have an equivalency credential instead of a diploma, ask AHIMA and each school to confirm they accept it before you pay a fee.</p>
-<p>If you did not finish high school, you can still get there by earning a high school equivalency credential. The two main tests are the <a href="https://www.ged.com/">GED</a> and the <a href="https://hiset.org/">HiSET</a>. Which test your state offers, what it costs and whether you can take it online depend on where you live: the official sites explain the rules for each state. Many states fund adult education classes that prepare you for the test; your state's adult education office or a local community college can tell you where they are.</p>
+        "body": f"""<p>College coding programs ask for a high school diploma or a recognised equivalent, and AHIMA lists a high school diploma as the requirement to sit for the CCS exam (<a href="{AHIMA_CCS}" rel="nofollow noopener">AHIMA: Certified Coding Specialist</a>). If you have an equivalency credential instead of a diploma, ask AHIMA and each school to confirm they accept it before you pay a fee.</p>
+<p>If you did not finish high school, you can still get there by earning a high school equivalency credential. The two main tests are the <a href="https://www.ged.com/" rel="nofollow noopener">GED</a> and the <a href="https://hiset.org/" rel="nofollow noopener">HiSET</a>. Which test your state offers, what it costs and whether you can take it online depend on where you live: the official sites explain the rules for each state. Many states fund adult education classes that prepare you for the test; your state's adult education office or a local community college can tell you where they are.</p>
 <p>Our catalog lists college programs from federal data, which does not include high school equivalency classes. The link below explains where to look instead.</p>""",
         "catalog_query": "credential=high_school",
         "link_label": "Diploma and GED options",
@@ -75,7 +75,7 @@ STEPS = [
     },
     {
         "title": "Get hands-on coding experience",
-        "body": f"""<p>The CCS is an exam for experienced coders. AHIMA does not require work experience to sit for it, but it recommends that candidates have at least one of the following (<a href="{AHIMA_CCS}">AHIMA: Certified Coding Specialist</a>):</p>
+        "body": f"""<p>The CCS is an exam for experienced coders. AHIMA does not require work experience to sit for it, but it recommends that candidates have at least one of the following (<a href="{AHIMA_CCS}" rel="nofollow noopener">AHIMA: Certified Coding Specialist</a>):</p>
 <ul>
 <li>at least two years of experience directly applying codes;</li>
 <li>courses in anatomy and physiology, pathophysiology, pharmacology, medical terminology, reimbursement methodology, intermediate or advanced ICD diagnostic coding and procedural coding, plus one year of coding experience;</li>
@@ -88,7 +88,7 @@ STEPS = [
     },
     {
         "title": "Pass the CCS exam",
-        "body": f"""<p>According to AHIMA (as checked on 26 November 2026), the CCS exam lasts <strong>four hours</strong> and has <strong>115 to 140 questions</strong>: multiple-choice questions and medical record cases in which you assign the codes yourself. Some questions are unscored pretest items. The passing score is <strong>300</strong> on AHIMA's scaled score. Exam details change with new versions, so read AHIMA's current CCS candidate guide before you apply (<a href="{AHIMA_CCS}">AHIMA: Certified Coding Specialist</a>).</p>
+        "body": f"""<p>According to AHIMA (as checked on 26 November 2026), the CCS exam lasts <strong>four hours</strong> and has <strong>115 to 140 questions</strong>: multiple-choice questions and medical record cases in which you assign the codes yourself. Some questions are unscored pretest items. The passing score is <strong>300</strong> on AHIMA's scaled score. Exam details change with new versions, so read AHIMA's current CCS candidate guide before you apply (<a href="{AHIMA_CCS}" rel="nofollow noopener">AHIMA: Certified Coding Specialist</a>).</p>
 <p>To apply, create an account with AHIMA, send the application and fee online, and book the exam with Pearson VUE within the window AHIMA gives you. Fees differ for AHIMA members and non-members: check AHIMA's site for the current amounts. To keep the credential you earn continuing education units and pay a recertification fee every two-year cycle.</p>
 <p>We are not affiliated with AHIMA. Passing the exam does not guarantee a job or a particular salary.</p>""",
         "catalog_query": "certification=CCS",

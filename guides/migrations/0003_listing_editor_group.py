@@ -18,9 +18,12 @@ CODENAMES = [
 def grant(apps, schema_editor):
     # Permissions are normally created after all migrations (post_migrate); make them now.
     config = apps.get_app_config("guides")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
+    models_module = getattr(config, "models_module", None)
+    config.models_module = models_module or True
+    try:
+        create_permissions(config, apps=apps, verbosity=0)
+    finally:
+        config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)
