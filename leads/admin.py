@@ -1,0 +1,166 @@
+"""Leads in the admin: personal data, so only for staff holding leads.view_lead.
+
+Django would already hide these from a listing editor who has no leads permissions; the explicit
+checks make the rule "viewing leads is its own permission" hold even for someone later given, for
+example, change_leadrequest to fix a status: without view_lead they still see nothing.
+Leads are evidence of consent: nobody adds them here and their contents are read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from .models import ContactRevocation, Lead, LeadRequest
+
+VIEW_LEADS = "leads.view_lead"
+
+
+class PersonalDataAdmin(admin.ModelAdmin):
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff and request.user.has_perm(VIEW_LEADS)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_view_permission(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Deleting a lead answers a deletion request (CCPA); it needs view_lead as well.
+        return self.has_view_permission(request, obj) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class LeadRequestInline(admin.TabularInline):
+    model = LeadRequest
+    extra = 0
+    can_delete = False
+    fields = ["program", "school", "status", "duplicate_of", "created_at"]
+    readonly_fields = ["program", "school", "status", "duplicate_of", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LeadRequest]:
+        return super().get_queryset(request).select_related("program__institution", "program__cip")
+
+    @admin.display(description="school")
+    def school(self, obj: LeadRequest) -> str:
+        return obj.program.institution.name
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(VIEW_LEADS)
+
+
+@admin.register(Lead)
+class LeadAdmin(PersonalDataAdmin):
+    list_display = [
+        "created_at",
+        "full_name",
+        "email",
+        "phone",
+        "state",
+        "education_level",
+        "picked",
+        "status",
+    ]
+    list_filter = ["status", "education_level", "state", "consent_version", "created_at"]
+    search_fields = ["email_normalized", "phone", "last_name", "zip_code"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["mark_rejected"]
+    inlines = [LeadRequestInline]
+    fieldsets = [
+        (None, {"fields": ["status", "created_at", "contact_revoked_at"]}),
+        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "zip_code", "city", "state"]}),
+        ("Answers", {"fields": ["education_level", "answers"]}),
+        (
+            "Consent evidence",
+            {
+                "fields": [
+                    "consent_version",
+                    "consented_at",
+                    "consent_text",
+                    "ip_address",
+                    "user_agent",
+                    "source_page",
+                    "utm",
+                    "global_privacy_control",
+                    "submission_token",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lead]:
+        return super().get_queryset(request).annotate(request_count=Count("requests"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # Everything but the status is evidence.
+        return [f.name for f in Lead._meta.fields if f.name not in {"status", "id"}]
+
+    @admin.display(description="name", ordering="last_name")
+    def full_name(self, obj: Lead) -> str:
+        return obj.full_name
+
+    @admin.display(description="programs", ordering="request_count")
+    def picked(self, obj: Lead) -> int:
+        return obj.request_count
+
+    @admin.action(
+        description="Mark selected leads and their requests as rejected (junk)", permissions=["change"]
+    )
+    def mark_rejected(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        LeadRequest.objects.filter(lead_id__in=ids, status=LeadRequest.Status.NEW).update(
+            status=LeadRequest.Status.REJECTED
+        )
+        count = Lead.objects.filter(pk__in=ids).update(status=Lead.Status.REJECTED)
+        self.message_user(request, f"Marked {count} lead(s) as rejected.", messages.SUCCESS)
+
+
+@admin.register(LeadRequest)
+class LeadRequestAdmin(PersonalDataAdmin):
+    list_display = ["id", "created_at", "program_title", "school", "lead_name", "lead_email", "status"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["lead__email_normalized", "lead__phone", "program__institution__name"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_select_related = ["lead", "program__institution", "program__cip"]
+    raw_id_fields = ["lead", "program", "duplicate_of"]
+    actions = ["mark_rejected"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["lead", "program", "created_at", "duplicate_of"]
+
+    @admin.display(description="program", ordering="program__cip__title")
+    def program_title(self, obj: LeadRequest) -> str:
+        return obj.program.title
+
+    @admin.display(description="school", ordering="program__institution__name")
+    def school(self, obj: LeadRequest) -> str:
+        return obj.program.institution.name
+
+    @admin.display(description="name")
+    def lead_name(self, obj: LeadRequest) -> str:
+        return obj.lead.full_name
+
+    @admin.display(description="email")
+    def lead_email(self, obj: LeadRequest) -> str:
+        return obj.lead.email
+
+    @admin.action(description="Mark selected requests as rejected (not billable)", permissions=["change"])
+    def mark_rejected(self, request: HttpRequest, queryset: QuerySet[LeadRequest]) -> None:
+        count = queryset.exclude(status=LeadRequest.Status.EXPORTED).update(
+            status=LeadRequest.Status.REJECTED
+        )
+        self.message_user(request, f"Marked {count} request(s) as rejected.", messages.SUCCESS)
+
+
+@admin.register(ContactRevocation)
+class ContactRevocationAdmin(PersonalDataAdmin):
+    list_display = ["created_at", "email_normalized", "phone", "matched_leads"]
+    search_fields = ["email_normalized", "phone"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "email_normalized", "phone", "matched_leads"]
