@@ -62,6 +62,12 @@ INSTITUTIONS: dict[str, dict[str, Any]] = {
         "zip_code": "55402", "control": 3, "latitude": 44.976286, "longitude": -93.268796,
         "online_share": Decimal("1.0000"), "tuition_in_state": 14436,
     },
+    # Offers 51.0706 as a bachelor's (5) and a postbaccalaureate certificate (6) in C2024_A.
+    "cincinnati": {
+        "unitid": 201885, "name": "University of Cincinnati-Main Campus", "city": "Cincinnati", "state": "OH",
+        "zip_code": "45221", "control": 1, "latitude": 39.131159, "longitude": -84.51428,
+        "online_share": Decimal("0.2542"), "tuition_in_state": 13570,
+    },
 }  # fmt: skip
 
 
