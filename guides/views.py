@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -14,7 +14,7 @@ from . import services
 from .catalog_links import catalog_url
 from .models import Guide
 from .seo import absolute_url, guide_structured_data, json_ld
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, render_urlset
 
 
 @require_GET
@@ -88,6 +88,14 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
 
 
+@x_robots_tag
 @require_GET
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    sitemap_class = SITEMAPS.get(section)
+    if sitemap_class is None:
+        raise Http404("No such sitemap.")
+    try:
+        urls = sitemap_class().get_urls(page=request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such sitemap page.") from None
+    return HttpResponse(render_urlset(urls), content_type="application/xml")

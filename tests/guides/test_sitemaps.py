@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client, override_settings
@@ -67,7 +68,7 @@ def test_pages_and_guides_sections_list_public_pages_only(client: Client) -> Non
     pages = locations(client.get("/sitemap-pages.xml").content.decode())
     guides = client.get("/sitemap-guides.xml").content.decode()
 
-    assert pages == [f"{SITE}/", f"{SITE}/programs/", f"{SITE}/guides/"]
+    assert pages == [f"{SITE}/", f"{SITE}/programs/", f"{SITE}/guides/", f"{SITE}/about/data/"]
     assert locations(guides) == [f"{SITE}/guides/{CCS_SLUG}/"]
     assert "<lastmod>2026-11-26</lastmod>" in guides
 
@@ -113,3 +114,18 @@ def test_a_sitemap_page_needs_a_fixed_number_of_queries(client: Client, django_a
 
     with django_assert_num_queries(2):  # the count for the paginator, then the page's rows
         assert client.get("/sitemap-programs.xml").status_code == 200
+
+
+def test_sitemap_sections_are_well_formed_xml_kept_out_of_search_results(client: Client) -> None:
+    program = factories.program("sinclair", "51.0713", 21)
+
+    response = client.get("/sitemap-programs.xml")
+
+    assert response.headers["Content-Type"] == "application/xml"
+    assert response.headers["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own output)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    assert root.findtext("s:url/s:loc", namespaces=ns) == f"{SITE}{program.get_absolute_url()}"
+    assert root.findtext("s:url/s:lastmod", namespaces=ns) == f"{program.updated_at:%Y-%m-%d}"
+    assert root.findtext("s:url/s:changefreq", namespaces=ns) == "monthly"
