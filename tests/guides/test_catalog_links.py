@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
-from guides.catalog_links import catalog_url, normalize_catalog_query
+from guides.catalog_links import PARAMETERS, catalog_url, normalize_catalog_query
+from guides.models import Guide
+from programs.filters import ProgramFilter
+from programs.models import Program
+from tests import factories
+from tests.guides.content import CCS_SLUG
 
 
 @pytest.mark.parametrize(
@@ -57,3 +63,19 @@ def test_unknown_filters_and_bad_values_are_refused_with_a_reason(raw: str, mess
 def test_catalog_url_points_at_the_catalog() -> None:
     assert catalog_url("credential=high_school") == "/programs/?credential=high_school"
     assert catalog_url("") == "/programs/"
+
+
+def test_the_parameters_guides_accept_are_the_catalogs_own_filters() -> None:
+    assert set(PARAMETERS) == set(ProgramFilter.base_filters)
+
+
+@pytest.mark.django_db
+def test_every_step_of_the_ccs_guide_is_accepted_by_the_catalog() -> None:
+    for code in ("51.0713", "51.0707", "51.0706"):
+        factories.cip(code)
+    steps = Guide.objects.get(slug=CCS_SLUG).steps.all()
+
+    for step in steps:
+        catalog = ProgramFilter(QueryDict(step.catalog_query), queryset=Program.objects.listed())
+        assert catalog.form.is_valid(), (step.title, catalog.form.errors)
+        assert set(catalog.form.cleaned_data) >= set(QueryDict(step.catalog_query))
