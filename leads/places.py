@@ -13,7 +13,7 @@ from functools import cache
 
 import zipcodes
 
-ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+ZIP_RE = re.compile(r"^([0-9]{5})(?:-?[0-9]{4})?$")
 EARTH_RADIUS_MILES = 3958.8
 
 

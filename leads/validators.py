@@ -12,7 +12,7 @@ NAME_MAX = 50
 NAME_PUNCTUATION = {" ", "-", "'", "\u2019", "."}
 DOMAIN_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 TLD_RE = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
-PHONE_ALLOWED_RE = re.compile(r"^[\d\s().+\-]+$")
+PHONE_ALLOWED_RE = re.compile(r"^[0-9 ().+\-]+$")
 
 
 def clean_person_name(value: str, *, what: str) -> str:
@@ -72,7 +72,7 @@ def normalise_phone(value: str) -> str:
         raise ValidationError(
             "Enter a US phone number using digits only, like (937) 512-3456.", code="characters"
         )
-    digits = re.sub(r"\D", "", raw)
+    digits = re.sub(r"[^0-9]", "", raw)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10:
