@@ -6,6 +6,15 @@ import pytest
 
 from programs.models import CipCode, Occupation
 from tests import factories
+from tests.guides.content import ccs_guide
+
+
+@pytest.fixture(autouse=True)
+def _ccs_guide_in_place(request: pytest.FixtureRequest) -> None:
+    """The CCS guide the data migration made, even after another test emptied the tables."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        ccs_guide()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -50,7 +50,9 @@ def guide_form(**overrides: str) -> dict[str, str]:
 
 
 def test_the_listing_editor_role_may_add_change_and_view_guides_only() -> None:
-    group = Group.objects.get(name="Listing editor")
+    group = listing_editor_group()
+
+    assert group.name == "Listing editor"
 
     assert sorted(group.permissions.values_list("content_type__app_label", "codename")) == [
         ("guides", f"{action}_{model}")
