@@ -9,4 +9,7 @@ app_name = "programs"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("programs/", views.program_list, name="list"),
+    path("programs/<slug:slug>/", views.program_detail, name="detail"),
+    path("about/data/", views.about_data, name="about_data"),
 ]
