@@ -356,7 +356,11 @@ def _score(program: Program, answers: Answers, miles: float | None, lifts: dict[
         reasons.append(f"{program.completions} completed it in 2023-24")
     if program.earnings_1yr:
         score += POINTS_EARNINGS
-        reasons.append(f"Median earnings a year after: ${program.earnings_1yr:,} (College Scorecard)")
+        # Scorecard reports per school, 4-digit field (51.07) and credential level, not per program.
+        earnings = f"${program.earnings_1yr:,}"
+        reasons.append(
+            f"Median earnings a year after: {earnings} (College Scorecard, the school's whole field)"
+        )
 
     cost, cost_reason = tuition_for(program, answers.place)
     if cost is not None:

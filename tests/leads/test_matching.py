@@ -161,7 +161,7 @@ def test_accreditation_outcomes_and_cost_raise_the_fit_with_reasons() -> None:
     assert "AHIMA PCAP-approved" in best
     assert "School accredited by Higher Learning Commission (federal data, November 2020)" in best
     assert "31 completed it in 2023-24" in best
-    assert "Median earnings a year after: $36,636 (College Scorecard)" in best
+    assert "Median earnings a year after: $36,636 (College Scorecard, the school's whole field)" in best
     assert "Tuition and fees $4,569 a year, published (2023-24)" in best
     assert not any("accredited" in reason.lower() for reason in results.matches[1].reasons)
 
