@@ -148,7 +148,8 @@ SCORECARD_CREDENTIAL_LEVEL: dict[int, int] = {
     AwardLevel.POSTBACC_CERTIFICATE: 4,
     AwardLevel.MASTERS: 5,
     AwardLevel.DOCTOR_RESEARCH: 6,
-    AwardLevel.DOCTOR_PROFESSIONAL: 6,
+    # Scorecard's "first professional degree" (7): its rows sit at schools reporting IPEDS level 18.
+    AwardLevel.DOCTOR_PROFESSIONAL: 7,
     AwardLevel.DOCTOR_OTHER: 6,
     AwardLevel.POST_MASTERS_CERTIFICATE: 8,
 }

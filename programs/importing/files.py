@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import datetime
 import gzip
-import io
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -49,22 +50,37 @@ class Row:
             raise self.error(f"{column} {self[column]!r}: {exc}") from None
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    # utf-8-sig drops the byte-order mark that IPEDS puts at the start of HD.
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+def _open_binary(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
-def read_rows(path: Path, required: set[str]) -> Iterator[Row]:
-    """Yield the rows of a CSV file, checking the header and the shape of every line."""
+# A quote inside a quoted field that is neither doubled nor next to a field separator: the official
+# CIP file writes `titled "Security and Protective Services" in` inside a quoted definition.
+_STRAY_QUOTE = re.compile(r'(?<=[^,"])"(?=[^,"\r\n])')
+
+
+def _text_lines(path: Path, handle: BinaryIO, *, stray_quotes: bool) -> Iterator[str]:
+    """Decode line by line, so a byte that is not UTF-8 is reported with its line number."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            # utf-8-sig drops the byte-order mark that IPEDS puts at the start of HD.
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line)"
+            raise ImportFileError(path, number, problem) from None
+        yield _STRAY_QUOTE.sub('""', text) if stray_quotes else text
+
+
+def read_rows(path: Path, required: set[str], *, stray_quotes: bool = False) -> Iterator[Row]:
+    """Yield the rows of a CSV file, checking the header and the shape of every line.
+
+    `stray_quotes` reads a lone quote inside a quoted field as a literal quote (the CIP file).
+    """
     if not path.is_file():
         raise ImportFileError(path, None, "file not found")
     try:
-        with _open_text(path) as handle:
-            # Not strict: the official CIP file has unescaped quotes inside quoted fields, which
-            # the csv module reads the way NCES meant them; the field count check below still
-            # catches a broken line.
-            reader = csv.reader(handle)
+        with _open_binary(path) as handle:
+            reader = csv.reader(_text_lines(path, handle, stray_quotes=stray_quotes), strict=True)
             header = next(reader, None)
             if not header:
                 raise ImportFileError(path, 1, "the file is empty; expected a header row")
@@ -75,31 +91,52 @@ def read_rows(path: Path, required: set[str]) -> Iterator[Row]:
                     path, 1, f"missing column(s) {', '.join(missing)}; is this the right file?"
                 )
             line = reader.line_num
-            for values in reader:
-                start, line = line + 1, reader.line_num
-                if not values or values == [""]:
-                    continue
-                if len(values) != len(header):
-                    raise ImportFileError(path, start, f"expected {len(header)} fields, found {len(values)}")
-                yield Row(path, start, dict(zip(header, values, strict=True)))
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except (OSError, EOFError, csv.Error) as exc:
-        raise ImportFileError(path, None, f"cannot be read as CSV: {exc}") from None
+            try:
+                for values in reader:
+                    start, line = line + 1, reader.line_num
+                    if not values or values == [""]:
+                        continue
+                    if len(values) != len(header):
+                        problem = f"expected {len(header)} fields, found {len(values)}"
+                        raise ImportFileError(path, start, problem)
+                    yield Row(path, start, dict(zip(header, values, strict=True)))
+            except csv.Error as exc:
+                raise ImportFileError(path, line + 1, f"not valid CSV: {exc}") from None
+    except csv.Error as exc:
+        raise ImportFileError(path, 1, f"not valid CSV: {exc}") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated or corrupt gzip file, or one that is not gzip at all.
+        raise ImportFileError(path, None, f"cannot be read: {exc}") from None
 
 
 # Parsers: each takes the stripped cell text and raises ValueError with a plain message.
 
 
+IPEDS_NOT_REPORTED = {-1, -2, -3}
+
+
 def ipeds_int(text: str) -> int | None:
-    """A count or code; empty or a negative IPEDS code (-1, -2, -3) means not reported."""
+    """A count or code; empty or a negative IPEDS code (-1, -2, -3) means not reported.
+
+    Whole numbers written as decimals ("7.0", as College Scorecard writes them) are accepted.
+    """
     if text == "":
         return None
     try:
-        value = int(float(text)) if "." in text else int(text)
+        value = int(text)
     except ValueError:
-        raise ValueError("is not a whole number") from None
-    return None if value < 0 else value
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("is not a number") from None
+        if not number.is_integer():
+            raise ValueError("is not a whole number") from None
+        value = int(number)
+    if value in IPEDS_NOT_REPORTED:
+        return None
+    if value < 0:
+        raise ValueError("is negative and not an IPEDS code for 'not reported' (-1, -2, -3)")
+    return value
 
 
 def required_int(text: str) -> int:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from programs.importing.catalog import (
     DEFAULT_CIP_FAMILY,
     DEFAULT_DATA_DIR,
+    ImportScopeError,
     Sources,
     catalog_is_current,
     import_catalog,
@@ -71,13 +72,15 @@ class Command(BaseCommand):
             summary = import_catalog(
                 sources=sources, cip_family=family, report=self._progress(), dry_run=options["dry_run"]
             )
-        except ImportFileError as exc:
+        except (ImportFileError, ImportScopeError) as exc:
             self._end_progress()
             raise CommandError(f"Import stopped, nothing was changed. {exc}") from None
         self._end_progress()
         for name, counts in summary.counts.items():
-            parts = ", ".join(f"{value:,} {label}" for label, value in counts.as_dict().items() if value)
-            self.stdout.write(f"  {name}: {parts or 'nothing to do'}")
+            # Always the four main figures; "removed" only when something was.
+            shown = {label: value for label, value in counts.as_dict().items() if value or label != "removed"}
+            parts = ", ".join(f"{value:,} {label}" for label, value in shown.items())
+            self.stdout.write(f"  {name}: {parts}")
         for note in summary.notes:
             self.stdout.write(self.style.WARNING(f"  note: {note}"))
         verb = "Checked (dry run, rolled back)" if options["dry_run"] else "Imported"
