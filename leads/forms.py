@@ -74,7 +74,6 @@ class LocationForm(forms.Form):
             place = lookup_zip(self.cleaned_data["zip_code"])
         except UnknownZip as error:
             raise ValidationError(str(error), code="unknown_zip") from None
-        self.place = place
         return place.zip_code
 
 
@@ -86,7 +85,6 @@ class PicksForm(forms.Form):
         error_messages={
             "required": "Tick at least one school that may contact you.",
             "invalid_choice": "One of the programs you ticked is not in your matches any more. Tick again.",
-            "invalid_pk_value": "Tick the schools from the list.",
         },
     )
 

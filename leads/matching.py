@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
+from dataclasses import field as dataclass_field
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -131,7 +132,7 @@ class Results:
     after_diploma: tuple[Match, ...] = ()
     requested_note: str = ""
     needs_diploma: bool = False
-    pickable_ids: frozenset[int] = field(default_factory=frozenset)
+    pickable_ids: frozenset[int] = dataclass_field(default_factory=frozenset)
 
 
 def match_programs(answers: Answers, *, limit: int = MATCH_LIMIT, on: datetime.date | None = None) -> Results:

@@ -203,7 +203,8 @@ def _contact(
     token = wizard.token()
     context = {"programs": programs, "consent_text": text, "place": wizard.place, "gpc": _gpc(request)}
     if data is None:
-        form = ContactForm(initial={"submission_token": token, "consent_digest": digest})
+        initial = {"submission_token": token, "consent_digest": digest} | _known_contact(wizard)
+        form = ContactForm(initial=initial)
         return _page(request, wizard, 5, context | {"form": form}, push=push)
 
     form = ContactForm(data)
@@ -359,6 +360,22 @@ def _interests_initial(wizard: Wizard) -> dict:
         if program is not None:
             initial["field"] = field_for_cip(program.cip_id) or ""
     return initial
+
+
+def _known_contact(wizard: Wizard) -> dict[str, str]:
+    """The details this browser gave in its last request, so a second request never asks again."""
+    lead_id = wizard.last_lead_id
+    if lead_id is None or not wizard.owns_lead(lead_id):
+        return {}
+    lead = Lead.objects.filter(pk=lead_id).only("first_name", "last_name", "email", "phone").first()
+    if lead is None:
+        return {}
+    return {
+        "first_name": lead.first_name,
+        "last_name": lead.last_name,
+        "email": lead.email,
+        "phone": format_phone(lead.phone),
+    }
 
 
 def _picked_programs(wizard: Wizard) -> list[Program]:

@@ -149,6 +149,9 @@ def test_after_a_request_a_new_one_needs_new_picks_and_gets_a_new_token(at_conta
     pick(client, coding_programs["sinclair"])
     fresh = client.get("/match/step/5/").content.decode()
     assert contact_data(fresh)["submission_token"] != contact_data(html)["submission_token"]
+    assert 'name="first_name" value="Ana"' in fresh  # never asked twice
+    assert 'name="phone" value="(937) 512-3456"' in fresh
+    assert "checked" not in re.search(r'<input type="checkbox" name="consent"[^>]*>', fresh).group(0)
 
     client.post("/match/step/5/", contact_data(fresh))
 

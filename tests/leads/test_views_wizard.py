@@ -250,6 +250,7 @@ def test_results_show_reasons_and_nothing_is_ticked(client, coding_programs) -> 
     assert len(re.findall(r'name="programs"', html)) == 2
     assert not re.findall(r'name="programs"[^>]*checked', html)
     assert "Let Charter Oak State College contact me about this program" in html
+    assert 'action="/match/start-over/"' in html
     assert "no-store" in response["Cache-Control"]
 
 
