@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from programs.choices import EducationLevel
-from programs.models import Program
+from programs.models import Institution, Program
 
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
 
@@ -64,6 +67,7 @@ class Lead(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("view_lead_personal_data", "Can see leads' personal data and export them")]
         constraints = [
             models.CheckConstraint(condition=Q(phone__startswith="+1"), name="lead_phone_is_us_e164"),
             models.CheckConstraint(condition=~Q(consent_text=""), name="lead_has_consent_text"),
@@ -99,6 +103,7 @@ class LeadRequest(models.Model):
         EXPORTED = "exported", "Exported"
         DUPLICATE = "duplicate", "Duplicate"
         REJECTED = "rejected", "Rejected"
+        OVER_CAP = "over_cap", "Over the campaign's cap"
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="requests")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="lead_requests")
@@ -112,6 +117,29 @@ class LeadRequest(models.Model):
         related_name="+",
         help_text="The earlier request by the same person for the same program.",
     )
+    sponsorship = models.ForeignKey(
+        "Sponsorship",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_requests",
+        help_text="The campaign this request was counted against, if its program was sponsored.",
+    )
+    price = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What the sponsor pays for this request; empty when it is not billable.",
+    )
+    export = models.ForeignKey(
+        "LeadExport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_requests",
+        help_text="The export this request first went out in.",
+    )
 
     objects = LeadRequestQuerySet.as_manager()
 
@@ -120,7 +148,11 @@ class LeadRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lead", "program"], name="leadrequest_unique_lead_program"),
         ]
-        indexes = [models.Index(fields=["program", "created_at"], name="leadrequest_program_created")]
+        indexes = [
+            models.Index(fields=["program", "created_at"], name="leadrequest_program_created"),
+            models.Index(fields=["sponsorship", "status", "created_at"], name="leadrequest_campaign_status"),
+        ]
+        permissions = [("export_leadrequest", "Can export lead requests as CSV")]
 
     def __str__(self) -> str:
         return f"Lead request #{self.pk}"
@@ -148,3 +180,149 @@ class ContactRevocation(models.Model):
 
     def __str__(self) -> str:
         return f"Revocation #{self.pk}"
+
+
+class Sponsor(models.Model):
+    """A school (or group of schools) that pays for leads; leads are exported per sponsor."""
+
+    name = models.CharField(max_length=200, unique=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="sponsors"
+    )
+    contact_name = models.CharField(max_length=100, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The most a campaign can lift a program in the match ranking and the catalog's best-match order
+# (fit points; see leads.matching.MAX_LIFT, which must agree).
+MAX_SPONSORSHIP_LIFT = 5
+
+
+class Sponsorship(models.Model):
+    """A campaign: a program, or all of an institution's programs, promoted for a date range."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+
+    name = models.CharField(max_length=200)
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="campaigns")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, null=True, blank=True, related_name="sponsorships"
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsorships",
+        help_text="Promote all of this institution's programs (leave the program empty).",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=8, choices=Status, default=Status.ACTIVE, db_index=True)
+    price_per_lead = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    daily_cap = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Most billable lead requests a day."
+    )
+    total_cap = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Most billable lead requests over the campaign."
+    )
+    lift = models.PositiveSmallIntegerField(
+        default=MAX_SPONSORSHIP_LIFT,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SPONSORSHIP_LIFT)],
+        help_text=f"Ranking lift among programs of similar fit, 0 to {MAX_SPONSORSHIP_LIFT} points.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(program__isnull=False, institution__isnull=True)
+                | Q(program__isnull=True, institution__isnull=False),
+                name="sponsorship_program_or_institution",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="sponsorship_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(price_per_lead__gte=0), name="sponsorship_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(daily_cap__gte=1, total_cap__gte=1), name="sponsorship_caps_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(lift__gte=0, lift__lte=MAX_SPONSORSHIP_LIFT), name="sponsorship_lift_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SponsorshipChange(models.Model):
+    """The audit trail of a campaign: who changed what, when (old and new values)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    sponsorship_name = models.CharField(max_length=200, help_text="Kept when the campaign is deleted.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=8, choices=Action)
+    changes = models.JSONField(default=dict, help_text="Field name -> [old value, new value].")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.sponsorship_name}"
+
+
+class LeadExport(models.Model):
+    """One CSV export of lead requests: who, when, which filter, how many rows, for which sponsor."""
+
+    class Via(models.TextChoices):
+        ACTION = "action", "Admin action"
+        PAGE = "page", "Export page"
+        COMMAND = "command", "Management command"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=8, choices=Via)
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.PROTECT, null=True, blank=True, related_name="exports"
+    )
+    since = models.DateTimeField(null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+    only_new = models.BooleanField(default=True, help_text="Only requests not exported before.")
+    resend = models.BooleanField(
+        default=False, help_text="Sent again, on purpose, requests already exported."
+    )
+    filters = models.JSONField(default=dict, help_text="The filter the export used, for the record.")
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk}"
