@@ -135,3 +135,28 @@ def programmatic_accreditation(target: Program, short_name: str = "CAHIIM", **kw
         source=Accreditation.Source.ADMIN,
         **values,
     )
+
+
+# Every (CIP, IPEDS award level) program the schools above reported in C2024_A for the CIP codes of
+# CIP_TITLES, so a test can build a realistic catalog of a few dozen real programs.
+REAL_PROGRAMS: dict[str, list[tuple[str, int]]] = {
+    "sinclair": [("51.0701", 3), ("51.0707", 2), ("51.0707", 3), ("51.0707", 21), ("51.0713", 21),
+                 ("51.0714", 21)],
+    "terra": [("51.0701", 3), ("51.0706", 3), ("51.0707", 2), ("51.0707", 3), ("51.0713", 2), ("51.0713", 3)],
+    "broward": [("51.0701", 3), ("51.0701", 21), ("51.0707", 2), ("51.0707", 3), ("51.0707", 21),
+                ("51.0714", 2)],
+    "valencia": [("51.0701", 20), ("51.0701", 21), ("51.0707", 2), ("51.0707", 3), ("51.0714", 2)],
+    "mclennan": [("51.0707", 2), ("51.0707", 3), ("51.0707", 21)],
+    "ccsf": [("51.0707", 2), ("51.0707", 3), ("51.0707", 21), ("51.0713", 2)],
+    "charter_oak": [("51.0701", 5), ("51.0701", 7), ("51.0701", 21), ("51.0706", 2), ("51.0706", 5),
+                    ("51.0707", 2), ("51.0713", 2), ("51.0713", 21)],
+    "capella": [("51.0701", 4), ("51.0701", 5), ("51.0701", 6), ("51.0701", 7), ("51.0701", 17),
+                ("51.0706", 4), ("51.0706", 5)],
+}  # fmt: skip
+
+
+def real_catalog() -> list[Program]:
+    """All the REAL_PROGRAMS (45 programs at 8 schools), with nothing an admin would enter."""
+    return [
+        program(school, code, award) for school, offered in REAL_PROGRAMS.items() for code, award in offered
+    ]
