@@ -1,9 +1,23 @@
+"""The catalog in the admin: what the import loaded, and what only an admin can enter.
+
+Rows that come from DAPIP are shown read-only (the next import would overwrite an edit); an
+accreditation an admin enters needs a date and a link to its source. Lists and inlines select
+what they display up front, so a page costs the same number of queries for 5 rows or 500.
+"""
+
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from typing import Any
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .choices import Delivery
 from .models import (
     Accreditation,
     Accreditor,
@@ -16,27 +30,116 @@ from .models import (
 )
 
 
-class ProgramInline(admin.TabularInline):
-    model = Program
-    fields = ["cip", "name", "award_level", "delivery", "length_months", "completions", "active"]
-    readonly_fields = ["completions"]
-    autocomplete_fields = ["cip"]
-    show_change_link = True
-    extra = 0
+def confirm_delivery(program: Program, changed: list[str]) -> None:
+    """A delivery an admin typed in is kept by later imports; "not reported" hands it back to them."""
+    if "delivery" in changed:
+        program.delivery_confirmed = program.delivery != Delivery.NOT_REPORTED
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Program]:
-        return super().get_queryset(request).select_related("cip")
+
+class AccreditationEntryForm(forms.ModelForm):
+    """An accreditation entered by hand: never inferred, so it carries a date and its source."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.source == Accreditation.Source.DAPIP:
+            return cleaned
+        errors = {}
+        if "granted_on" in self.fields and not cleaned.get("granted_on"):
+            errors["granted_on"] = "Enter the date the accreditation was granted, as the source shows it."
+        if "source_url" in self.fields and not cleaned.get("source_url"):
+            errors["source_url"] = "Link to the accreditor's page that shows this accreditation."
+        scope = cleaned.get("scope")
+        if scope == Accreditation.Scope.INSTITUTIONAL and (
+            not cleaned.get("institution") or cleaned.get("program")
+        ):
+            errors["institution"] = (
+                "An institutional accreditation belongs to an institution, not to a program."
+            )
+        if scope == Accreditation.Scope.PROGRAMMATIC and (
+            not cleaned.get("program") or cleaned.get("institution")
+        ):
+            errors["program"] = "A programmatic accreditation (CAHIIM, PCAP) belongs to a program."
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class SharedAccreditorChoices(BaseInlineFormSet):
+    """Every row's accreditor list comes from one query instead of one query per row."""
+
+    accreditor_kind = Accreditor.Kind.PROGRAMMATIC
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The form class is built for this request; each row's form copies its fields.
+        field = self.form.base_fields["accreditor"]
+        field.queryset = Accreditor.objects.filter(kind=self.accreditor_kind)
+        field.choices = [choice for choice in field.choices]  # list() would run a COUNT query too
+        super().__init__(*args, **kwargs)
+
+
+class InstitutionalEntryFormSet(SharedAccreditorChoices):
+    accreditor_kind = Accreditor.Kind.INSTITUTIONAL
+
+
+class DapipAccreditationInline(admin.TabularInline):
+    """Institutional accreditation from DAPIP (a November 2020 snapshot): the import keeps it."""
+
+    model = Accreditation
+    fk_name = "institution"
+    verbose_name_plural = "Institutional accreditation from DAPIP (as of November 2020)"
+    fields = ["accreditor", "status", "granted_on", "ended_on", "as_of"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Accreditation]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(source=Accreditation.Source.DAPIP)
+            .select_related("accreditor")
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class InstitutionAccreditationInline(admin.TabularInline):
+    """Institutional accreditation an admin checked on the accreditor's own site."""
+
     model = Accreditation
     fk_name = "institution"
-    fields = ["accreditor", "status", "granted_on", "ended_on", "source", "source_url", "as_of"]
-    autocomplete_fields = ["accreditor"]
+    form = AccreditationEntryForm
+    formset = InstitutionalEntryFormSet
+    verbose_name_plural = "Institutional accreditation entered by an admin"
+    fields = ["accreditor", "status", "granted_on", "ended_on", "source_url", "as_of"]
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Accreditation]:
-        return super().get_queryset(request).select_related("accreditor")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(source=Accreditation.Source.ADMIN)
+            .select_related("accreditor")
+        )
+
+
+class ProgramInline(admin.TabularInline):
+    """The school's programs come from IPEDS; what an admin may correct is editable here."""
+
+    model = Program
+    fields = ["cip", "award_level", "name", "delivery", "length_months", "completions", "active"]
+    readonly_fields = ["cip", "award_level", "completions"]
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Program]:
+        # Each row is labelled with str(program), which names the CIP title and the school.
+        return super().get_queryset(request).select_related("cip", "institution")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a program is added on its own page, where its CIP code is chosen
 
 
 class ProgramAccreditationInline(admin.TabularInline):
@@ -44,19 +147,41 @@ class ProgramAccreditationInline(admin.TabularInline):
 
     model = Accreditation
     fk_name = "program"
+    form = AccreditationEntryForm
+    formset = SharedAccreditorChoices
+    verbose_name_plural = "Programmatic accreditation (CAHIIM, AHIMA PCAP), entered by an admin"
     fields = ["accreditor", "status", "granted_on", "ended_on", "source_url", "as_of"]
-    autocomplete_fields = ["accreditor"]
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Accreditation]:
         return super().get_queryset(request).select_related("accreditor")
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # The scope and source are implied by where the row is entered.
-        formset.form.base_fields["source_url"].required = True
-        formset.form.base_fields["granted_on"].required = True
-        return formset
+
+def save_entered_accreditations(formset: Any, *, scope: str) -> None:
+    """Save an inline of hand-entered accreditations: the scope follows from where it was entered."""
+    for instance in formset.save(commit=False):
+        instance.scope = scope
+        instance.source = Accreditation.Source.ADMIN
+        instance.save()
+    for obj in formset.deleted_objects:
+        obj.delete()
+    formset.save_m2m()
+
+
+class InCatalogFilter(admin.SimpleListFilter):
+    title = "in the catalog"
+    parameter_name = "in_catalog"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Has programs"), ("no", "No programs")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[CipCode]) -> QuerySet[CipCode]:
+        has_programs = Exists(Program.objects.filter(cip=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(has_programs)
+        if self.value() == "no":
+            return queryset.filter(~has_programs)
+        return queryset
 
 
 @admin.register(Institution)
@@ -65,24 +190,40 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_filter = ["active", "control", "state"]
     search_fields = ["name", "=unitid", "city"]
     readonly_fields = ["updated_at"]
-    inlines = [ProgramInline, InstitutionAccreditationInline]
+    inlines = [ProgramInline, DapipAccreditationInline, InstitutionAccreditationInline]
     show_full_result_count = False
 
-    def save_formset(self, request, form, formset, change) -> None:
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, Accreditation):
-                instance.scope = Accreditation.Scope.INSTITUTIONAL
-                if instance._state.adding:
-                    instance.source = Accreditation.Source.ADMIN
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Accreditation:
+            save_entered_accreditations(formset, scope=Accreditation.Scope.INSTITUTIONAL)
+            return
+        for program_form in formset.forms:
+            if program_form.has_changed():
+                confirm_delivery(program_form.instance, program_form.changed_data)
+        formset.save()
+
+
+class ProgramForm(forms.ModelForm):
+    """The fields come from ProgramAdmin.fieldsets."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left blank, these follow from the award level and the titles (Program.fill_derived_fields).
+        for name in ("slug", "credential_level", "minimum_education"):
+            if name in self.fields:
+                self.fields[name].required = False
+        if "slug" in self.fields:
+            self.fields["slug"].help_text = "Leave blank to make one from the CIP title and the school."
+
+    def clean_minimum_education(self) -> int | None:
+        # A blank choice comes back as "", which the model would try to store as a number.
+        value = self.cleaned_data.get("minimum_education")
+        return None if value in ("", None) else value
 
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramForm
     list_display = [
         "__str__",
         "credential_level",
@@ -97,8 +238,10 @@ class ProgramAdmin(admin.ModelAdmin):
         "active",
         "credential_level",
         "delivery",
+        "delivery_confirmed",
         "length_band",
         "minimum_education",
+        "outcomes_reported",
         "certifications",
     ]
     search_fields = ["name", "cip__code", "cip__title", "institution__name", "=institution__unitid"]
@@ -140,32 +283,24 @@ class ProgramAdmin(admin.ModelAdmin):
         (None, {"fields": ["updated_at"]}),
     ]
 
-    def save_model(self, request, obj: Program, form, change) -> None:
-        # A delivery typed in by an admin is kept by later imports.
-        if "delivery" in form.changed_data:
-            obj.delivery_confirmed = True
+    def save_model(self, request: HttpRequest, obj: Program, form: Any, change: bool) -> None:
+        confirm_delivery(obj, form.changed_data)
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change) -> None:
-        instances = formset.save(commit=False)
-        for instance in instances:
-            instance.scope = Accreditation.Scope.PROGRAMMATIC
-            instance.source = Accreditation.Source.ADMIN
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        save_entered_accreditations(formset, scope=Accreditation.Scope.PROGRAMMATIC)
 
 
 @admin.register(Accreditor)
 class AccreditorAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "recognized_by", "recognition_ended_on"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "recognized_by"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(Accreditation)
 class AccreditationAdmin(admin.ModelAdmin):
+    form = AccreditationEntryForm
     list_display = [
         "accreditor",
         "scope",
@@ -177,7 +312,7 @@ class AccreditationAdmin(admin.ModelAdmin):
         "source",
     ]
     list_select_related = ["accreditor", "institution", "program__institution", "program__cip"]
-    list_filter = ["scope", "status", "source", "accreditor"]
+    list_filter = ["scope", "status", "source", "accreditor__kind", "accreditor"]
     search_fields = [
         "accreditor__name",
         "accreditor__short_name",
@@ -185,18 +320,35 @@ class AccreditationAdmin(admin.ModelAdmin):
         "program__institution__name",
     ]
     autocomplete_fields = ["accreditor", "institution", "program"]
+    readonly_fields = ["source"]
     show_full_result_count = False
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"as_of": timezone.localdate()} | super().get_changeform_initial_data(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Accreditation | None = None) -> bool:
+        # DAPIP rows belong to the import, which would overwrite an edit.
+        if obj is not None and obj.source == Accreditation.Source.DAPIP:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Accreditation | None = None) -> bool:
+        if obj is not None and obj.source == Accreditation.Source.DAPIP:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "body"]
+    list_filter = ["body"]
     search_fields = ["code", "name"]
 
 
 @admin.register(CipCode)
 class CipCodeAdmin(admin.ModelAdmin):
     list_display = ["code", "title"]
+    list_filter = [InCatalogFilter]
     search_fields = ["code", "title"]
 
 
@@ -209,6 +361,7 @@ class OccupationAdmin(admin.ModelAdmin):
         "projected_change_pct",
         "typical_entry_education",
     ]
+    list_filter = ["typical_entry_education"]
     search_fields = ["soc_code", "title"]
     filter_horizontal = ["cip_codes"]
 
@@ -216,10 +369,12 @@ class OccupationAdmin(admin.ModelAdmin):
 @admin.register(CatalogImport)
 class CatalogImportAdmin(admin.ModelAdmin):
     list_display = ["started_at", "finished_at", "scope"]
+    list_filter = ["scope"]
+    search_fields = ["scope", "checksum"]
     readonly_fields = ["started_at", "finished_at", "scope", "checksum", "summary"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
