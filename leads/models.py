@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -206,6 +207,22 @@ class Sponsor(models.Model):
 MAX_SPONSORSHIP_LIFT = 5
 
 
+class SponsorshipQuerySet(models.QuerySet["Sponsorship"]):
+    """Campaign vocabulary; the cap arithmetic and the ranking lift live in leads/campaigns.py."""
+
+    def live(self, *, on: datetime.date) -> SponsorshipQuerySet:
+        """Active campaigns whose dates include `on` (caps aside: see campaigns.with_room)."""
+        return self.filter(status=Sponsorship.Status.ACTIVE, starts_on__lte=on, ends_on__gte=on)
+
+    def covering(self, program: Program) -> SponsorshipQuerySet:
+        """Campaigns for this program or for all of its institution's programs."""
+        return self.filter(Q(program=program) | Q(institution_id=program.institution_id))
+
+    def in_pick_order(self) -> SponsorshipQuerySet:
+        """The order in which campaigns covering the same program are tried (see campaigns.py)."""
+        return self.order_by("-lift", "starts_on", "pk")
+
+
 class Sponsorship(models.Model):
     """A campaign: a program, or all of an institution's programs, promoted for a date range."""
 
@@ -230,21 +247,33 @@ class Sponsorship(models.Model):
     ends_on = models.DateField()
     status = models.CharField(max_length=8, choices=Status, default=Status.ACTIVE, db_index=True)
     price_per_lead = models.DecimalField(
-        max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"), message="The price per lead cannot be negative.")],
+        help_text="In US dollars; what the sponsor pays for each billable lead request.",
     )
     daily_cap = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Most billable lead requests a day."
+        validators=[MinValueValidator(1, message="The daily cap must be at least 1 lead request.")],
+        help_text="Most billable lead requests a day (in the site's time zone).",
     )
     total_cap = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Most billable lead requests over the campaign."
+        validators=[MinValueValidator(1, message="The total cap must be at least 1 lead request.")],
+        help_text="Most billable lead requests over the campaign.",
     )
     lift = models.PositiveSmallIntegerField(
         default=MAX_SPONSORSHIP_LIFT,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_SPONSORSHIP_LIFT)],
+        validators=[
+            MinValueValidator(0, message=f"The lift must be between 0 and {MAX_SPONSORSHIP_LIFT}."),
+            MaxValueValidator(
+                MAX_SPONSORSHIP_LIFT, message=f"The lift must be between 0 and {MAX_SPONSORSHIP_LIFT}."
+            ),
+        ],
         help_text=f"Ranking lift among programs of similar fit, 0 to {MAX_SPONSORSHIP_LIFT} points.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SponsorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -268,6 +297,37 @@ class Sponsorship(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The check constraints say the same; these messages are what an admin sees instead of a 500.
+        errors: dict[str, str] = {}
+        if self.program_id and self.institution_id:
+            errors["institution"] = (
+                "Choose a program or an institution, not both: an institution campaign already "
+                "covers all of its programs."
+            )
+        elif not self.program_id and not self.institution_id:
+            errors["program"] = (
+                "Choose the program to promote, or an institution to promote all its programs."
+            )
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The campaign cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def target(self) -> Program | Institution | None:
+        return self.program or self.institution
+
+
+class CampaignDashboard(Sponsorship):
+    """No table of its own: gives the operations dashboard a place in the admin and a permission."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        verbose_name = "campaign dashboard"
+        verbose_name_plural = "campaign dashboard"
 
 
 class SponsorshipChange(models.Model):
