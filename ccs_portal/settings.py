@@ -67,26 +67,37 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    """Turn DATABASE_URL (postgres:// or sqlite:///path) into a DATABASES entry."""
+    """Turn DATABASE_URL into a DATABASES entry.
+
+    postgres://user:password@host:port/name, or sqlite:///file (relative to the project folder)
+    and sqlite:////absolute/file. Messages never repeat the URL: it may hold a password.
+    """
     parts = urlsplit(url)
     if parts.scheme in {"postgres", "postgresql"}:
-        options = dict(parse_qsl(parts.query))
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured("DATABASE_URL has a port that is not a number.") from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")) or "postgres",
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
+            "PORT": str(port or ""),
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            "OPTIONS": dict(parse_qsl(parts.query)),
         }
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path)}
-    raise ImproperlyConfigured(
-        f"DATABASE_URL must start with postgres:// or sqlite:///, not {parts.scheme or url!r}."
-    )
+        if parts.netloc or not parts.path.lstrip("/"):
+            raise ImproperlyConfigured(
+                "DATABASE_URL for SQLite is sqlite:///file (in the project folder) or sqlite:////absolute/file."
+            )
+        # The first slash ends the empty host: sqlite:///name is relative, sqlite:////name absolute.
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / unquote(parts.path[1:])}
+    scheme = f", not {parts.scheme}://" if parts.scheme else ""
+    raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, postgresql:// or sqlite:///{scheme}.")
 
 
 DEBUG = env_bool("DEBUG", default=False)
