@@ -380,6 +380,10 @@ class LeadExport(models.Model):
     )
     filters = models.JSONField(default=dict, help_text="The filter the export used, for the record.")
     row_count = models.PositiveIntegerField(default=0)
+    completed = models.BooleanField(
+        default=True,
+        help_text="False when the download stopped part-way: its rows were not marked as exported.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
