@@ -31,6 +31,7 @@ from django.utils import timezone
 from programs.choices import Delivery, EducationLevel, LengthBand
 from programs.models import Accreditation, Program, ProgramQuerySet
 
+from . import campaigns
 from .choices import (
     DEFAULT_RADIUS,
     FIELD_CIP_CODES,
@@ -41,6 +42,7 @@ from .choices import (
     MaxLength,
     StartWhen,
 )
+from .models import MAX_SPONSORSHIP_LIFT
 from .places import ZipPlace, bounding_box, distance_miles
 
 MATCH_LIMIT = 20
@@ -71,17 +73,19 @@ ADMISSION_REASONS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# SPONSORSHIP LIFT: the one place where paid placement touches the ranking (issue 5 fills it in).
+# SPONSORSHIP LIFT: the one place where paid placement touches the ranking (rules: campaigns.py).
 # It is added only to programs that already passed every hard rule, and is clamped to
 # [0, MAX_LIFT] points: a sponsored program can overtake programs whose fit is within MAX_LIFT
 # points of its own, never a clearly better fit, and it can never bring an unfit program in.
-# A program in the returned dict is labelled "Sponsored" even when its lift is 0 (cap reached).
-MAX_LIFT = 5.0
+# A program in the returned dict is labelled "Sponsored", also when its campaign's lift is 0; a
+# campaign that has reached its daily or total cap is left out, so its programs stay listed,
+# unsponsored and unlifted.
+MAX_LIFT = float(MAX_SPONSORSHIP_LIFT)
 
 
 def sponsorship_lifts(program_ids: Collection[int], *, on: datetime.date) -> dict[int, float]:
-    """Lift points per sponsored program id among `program_ids`, in one query. None yet."""
-    return {}
+    """Lift points per sponsored program id among `program_ids`, in one query."""
+    return {pk: float(lift) for pk, lift in campaigns.lifts_for(program_ids, on=on).items()}
 
 
 # ---------------------------------------------------------------------------------------------

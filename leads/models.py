@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programs.choices import EducationLevel
@@ -84,6 +85,11 @@ class Lead(models.Model):
 
 
 class LeadRequestQuerySet(models.QuerySet["LeadRequest"]):
+    def billable(self) -> LeadRequestQuerySet:
+        """Requests a sponsor pays for and a cap counts: new or exported (not over cap, duplicate
+        or rejected). Requests for programs without a campaign are "new" too, but name no campaign."""
+        return self.filter(status__in=[LeadRequest.Status.NEW, LeadRequest.Status.EXPORTED])
+
     def counting_as_original(self) -> LeadRequestQuerySet:
         """Requests a repeat is a duplicate of: new or already exported (not rejected junk)."""
         return self.filter(status__in=[LeadRequest.Status.NEW, LeadRequest.Status.EXPORTED])
@@ -221,6 +227,38 @@ class SponsorshipQuerySet(models.QuerySet["Sponsorship"]):
     def in_pick_order(self) -> SponsorshipQuerySet:
         """The order in which campaigns covering the same program are tried (see campaigns.py)."""
         return self.order_by("-lift", "starts_on", "pk")
+
+    def with_lead_counts(self, *, on: datetime.date) -> SponsorshipQuerySet:
+        """Annotate `leads_today` (billable requests created on the local date `on`) and `leads_total`.
+
+        Subqueries rather than a join and GROUP BY, so the counts combine with any other
+        annotation or filter and cost the same for one campaign or a hundred.
+        """
+        start, end = local_day_bounds(on)
+        billable = LeadRequest.objects.billable().filter(sponsorship=OuterRef("pk"))
+        return self.annotate(
+            leads_today=_count(billable.filter(created_at__gte=start, created_at__lt=end)),
+            leads_total=_count(billable),
+        )
+
+    def with_room(self, *, on: datetime.date) -> SponsorshipQuerySet:
+        """Campaigns below both caps on `on`: the only ones that lift and label their programs."""
+        return self.with_lead_counts(on=on).filter(
+            leads_today__lt=F("daily_cap"), leads_total__lt=F("total_cap")
+        )
+
+
+def local_day_bounds(on: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first instant of `on` and of the next day in the site's time zone (TIME_ZONE)."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(on, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end
+
+
+def _count(requests: models.QuerySet) -> Coalesce:
+    counted = requests.order_by().values("sponsorship").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 class Sponsorship(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from programs.models import Program
 
+from .campaigns import bill_requests
 from .matching import Answers
 from .models import DUPLICATE_WINDOW, ContactRevocation, Lead, LeadRequest
 
@@ -115,14 +116,25 @@ def lead_create(
                 utm=consent.utm,
                 global_privacy_control=consent.global_privacy_control,
             )
-            # Issue 5: campaign cap accounting goes here, inside this transaction.
+            # Caps are counted and billed here, inside this transaction, with the campaign rows
+            # locked (campaigns.bill_requests). A duplicate is never billable, so never counted.
+            billing = bill_requests(
+                programs=[
+                    programs[pk]
+                    for pk, status in zip(wanted, statuses, strict=True)
+                    if status != LeadRequest.Status.DUPLICATE
+                ],
+                now=now,
+            )
             LeadRequest.objects.bulk_create(
                 LeadRequest(
                     lead=lead,
                     program=programs[pk],
                     created_at=now,
-                    status=status,
+                    status=billing[pk].status if pk in billing else status,
                     duplicate_of_id=originals.get(pk),
+                    sponsorship=billing[pk].sponsorship if pk in billing else None,
+                    price=billing[pk].price if pk in billing else None,
                 )
                 for pk, status in zip(wanted, statuses, strict=True)
             )

@@ -2,10 +2,13 @@
 
 "Best match" is `best_match_score()`: points for what makes a program a better pick among those the
 visitor's filters already allow (programmatic accreditation, an accredited school, certification
-prep, published outcomes, a search word in the title). The sponsorship work (issue 5) plugs in at
-`sponsorship_lift()` and `is_sponsored()`: the lift is added to the score (so it must stay small
-next to FIT_POINTS, reordering similar fits only), and every row or page where `is_sponsored` is true
-already shows a "Sponsored" badge (templates/programs/_sponsored_badge.html).
+prep, published outcomes, a search word in the title). Sponsored campaigns (leads/campaigns.py)
+plug in at `sponsorship_lift()` and `is_sponsored()`: every row or page where `is_sponsored` is true
+shows a "Sponsored" label (templates/programs/_sponsored_badge.html), and the lift is added to the
+score. Each fit point here is a real difference (an accreditation, published outcomes, a search
+word in the title), so the score counts fit in units of MAX_SPONSORSHIP_LIFT + 1: the largest lift
+reorders programs of equal fit and never outweighs a single fit point. The lift only orders the
+programs the filters already allow; it never adds or hides one.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Expression,
+    ExpressionWrapper,
     F,
     IntegerField,
     Q,
@@ -22,6 +26,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from leads import campaigns
+from leads.models import MAX_SPONSORSHIP_LIFT
 
 from .choices import LengthBand
 from .models import Program, program_accredited_by, school_accredited
@@ -75,18 +83,22 @@ def best_match_score(*, text: str = "") -> Expression:
     return score
 
 
+# A fit point outweighs the largest lift (see the module docstring).
+FIT_WEIGHT = MAX_SPONSORSHIP_LIFT + 1
+
+
 def sponsorship_lift() -> Expression:
-    """Issue 5 replaces this with the live campaign's bounded lift; zero while there are no campaigns."""
-    return Value(0, output_field=IntegerField())
+    """The lift (0 to MAX_SPONSORSHIP_LIFT) of the campaign sponsoring a program today, else NULL."""
+    return campaigns.lift_expression(on=timezone.localdate())
 
 
 def is_sponsored() -> Expression:
-    """Issue 5 replaces this with "has a live campaign"; the templates label such rows "Sponsored"."""
-    return Value(False, output_field=BooleanField())
+    """Whether a campaign with room sponsors the program today; needs the `sponsorship_lift` annotation."""
+    return ExpressionWrapper(Q(sponsorship_lift__isnull=False), output_field=BooleanField())
 
 
 def with_sponsorship(queryset: QuerySet[Program]) -> QuerySet[Program]:
-    return queryset.annotate(is_sponsored=is_sponsored())
+    return queryset.annotate(sponsorship_lift=sponsorship_lift()).annotate(is_sponsored=is_sponsored())
 
 
 def order_programs(queryset: QuerySet[Program], *, sort: str, text: str = "") -> QuerySet[Program]:
@@ -112,6 +124,7 @@ def order_programs(queryset: QuerySet[Program], *, sort: str, text: str = "") ->
         case "name":
             title = Coalesce(NullIf("name", Value("")), "cip__title")
             return queryset.annotate(title_sort=title).order_by("title_sort", "institution__name", "pk")
-    return queryset.annotate(best_score=best_match_score(text=text) + sponsorship_lift()).order_by(
+    lift = Coalesce("sponsorship_lift", Value(0), output_field=IntegerField())
+    return queryset.annotate(best_score=best_match_score(text=text) * FIT_WEIGHT + lift).order_by(
         "-best_score", most_graduates, "institution__name", "pk"
     )
