@@ -6,12 +6,13 @@ from `ProgramFilter.conditions()` and `option_condition()`, the very conditions 
 a count and the page it leads to cannot disagree.
 
 Four queries, whatever the filters and the page size. The first groups the listed programs by the
-facet columns (credential, delivery, length, admission requirement, school type), by the
-accreditation choices and by whether each active filter holds; every fixed-choice count, the total,
-the "not reported" notes and the "without this filter" counts of the empty-result advice are sums
-over its few dozen rows. It evaluates each condition once per program, where one aggregate with a
-filtered count per choice would evaluate (and compile) every condition once per count. State,
-field of study and certification each take one grouped query.
+facet columns (credential, delivery, length, admission requirement, school type) and by whether
+each active filter holds, counting each accreditation choice and the programs without tuition
+within each group; every fixed-choice count, the total, the "not reported" notes and the "without
+this filter" counts of the empty-result advice are sums over its few dozen rows. It evaluates each
+condition once per program, where one aggregate with a filtered count per choice would evaluate
+(and compile) every condition once per count. State, field of study and certification each take
+one grouped query.
 """
 
 from __future__ import annotations
@@ -103,21 +104,29 @@ def catalog_counts(filterset: ProgramFilter, *, query: QueryDict) -> CatalogCoun
     def others(name: str) -> Q:
         return Q(*(condition for other, condition in conditions.items() if other != name))
 
-    # Booleans to group by: each active filter, each accreditation choice, missing tuition.
-    flags = {f"filter_{number}": condition for number, condition in enumerate(conditions.values())}
-    filter_flags = dict(zip(conditions, flags, strict=True))
-    accreditation_flags = {
+    # Group by the facet columns and by whether each active filter holds; within each group, count
+    # the programs of each accreditation choice and those without any tuition figure.
+    filter_flags = {name: f"filter_{number}" for number, name in enumerate(conditions)}
+    accreditation_counts = {
         value: f"accreditation_{number}" for number, (value, _) in enumerate(ACCREDITATION_CHOICES)
     }
-    flags |= {alias: option_condition("accreditation", value) for value, alias in accreditation_flags.items()}
-    flags["no_tuition"] = tuition_not_reported()
     columns = {name: FACET_COLUMNS[name] for name in GROUPED_COLUMNS}
     groups = (
         base.annotate(
-            **{alias: ExpressionWrapper(q, output_field=BooleanField()) for alias, q in flags.items()}
+            **{
+                alias: ExpressionWrapper(conditions[name], output_field=BooleanField())
+                for name, alias in filter_flags.items()
+            }
         )
-        .values(*columns.values(), *flags)
-        .annotate(n=Count("pk"))
+        .values(*columns.values(), *filter_flags.values())
+        .annotate(
+            n=Count("pk"),
+            no_tuition=Count("pk", filter=tuition_not_reported()),
+            **{
+                alias: Count("pk", filter=option_condition("accreditation", value))
+                for value, alias in accreditation_counts.items()
+            },
+        )
         .order_by()
     )
 
@@ -140,11 +149,10 @@ def catalog_counts(filterset: ProgramFilter, *, query: QueryDict) -> CatalogCoun
             if _others_hold(failing, name):
                 tallies[name][group[column]] += n
         if _others_hold(failing, "accreditation"):
-            for value, alias in accreditation_flags.items():
-                if group[alias]:
-                    tallies["accreditation"][value] += n
-        if _others_hold(failing, "max_tuition") and group["no_tuition"]:
-            tuition_missing += n
+            for value, alias in accreditation_counts.items():
+                tallies["accreditation"][value] += group[alias]
+        if _others_hold(failing, "max_tuition"):
+            tuition_missing += group["no_tuition"]
     # A visitor with education level L can enter every program requiring L or less.
     by_requirement = tallies["education"]
     tallies["education"] = Counter(
