@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils import timezone
 
+from leads.campaigns import lift_expression
 from programs.choices import CredentialLevel, LengthBand
 from programs.models import CatalogImport, CipCode, Occupation, Program
 
@@ -20,6 +22,10 @@ from .models import Guide
 OEWS_RELEASE = "May 2025"
 PROJECTIONS_PERIOD = "2024\N{EN DASH}34"
 COMPLETIONS_YEAR = "2023\N{EN DASH}24"
+SPONSORED_WHY = (
+    "This school pays us when you ask it to contact you. It is on this list for its number of "
+    "graduates, like every program here; payment never changes which programs you can see."
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +57,15 @@ def popular_programs(
 ) -> PopularPrograms:
     """The listed programs with the most 2023-24 graduates, one per school, in the guide's CIP codes.
 
-    Issue 5 extends this with live sponsored campaigns; the template already labels an item with
-    sponsored=True and shows the disclosure when any is present.
+    Sponsorship never changes which programs are chosen or their order (the page says how they
+    are chosen); a program a live campaign with room sponsors is labelled, with the reason.
     """
     cip_codes = guide_cip_codes(guide=guide) if cip_codes is None else cip_codes
     candidates = (
         Program.objects.listed()
         .filter(cip__in=[cip.code for cip in cip_codes], completions__gt=0)
         .select_related("institution", "cip")
+        .annotate(sponsorship_lift=lift_expression(on=timezone.localdate()))
         .order_by("-completions", "pk")[: limit * 4]
     )
     items: list[PopularProgram] = []
@@ -67,7 +74,10 @@ def popular_programs(
         if program.institution_id in schools:
             continue
         schools.add(program.institution_id)
-        items.append(PopularProgram(program=program))
+        if program.sponsorship_lift is None:
+            items.append(PopularProgram(program=program))
+        else:
+            items.append(PopularProgram(program=program, sponsored=True, why=SPONSORED_WHY))
         if len(items) == limit:
             break
     fields = " and ".join(f"{cip.title.rstrip('.')} (CIP {cip.code})" for cip in cip_codes)
