@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
 
-from .models import ContactRevocation, Lead, LeadRequest
+from . import export_views
+from .exports import can_export
+from .models import ContactRevocation, Lead, LeadExport, LeadRequest
 
 VIEW_LEADS = "leads.view_lead"
 
@@ -129,7 +132,7 @@ class LeadRequestAdmin(PersonalDataAdmin):
     show_full_result_count = False
     list_select_related = ["lead", "program__institution", "program__cip"]
     raw_id_fields = ["lead", "program", "duplicate_of"]
-    actions = ["mark_rejected"]
+    actions = ["mark_rejected", "export_selected_as_csv", "resend_selected_as_csv"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return ["lead", "program", "created_at", "duplicate_of"]
@@ -157,6 +160,22 @@ class LeadRequestAdmin(PersonalDataAdmin):
         )
         self.message_user(request, f"Marked {count} request(s) as rejected.", messages.SUCCESS)
 
+    # Export (leads/exports.py): only for staff holding both export permissions.
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return can_export(request.user)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        export_views.deny_export_action(request)
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Export selected as CSV (not yet exported ones)", permissions=["export"])
+    def export_selected_as_csv(self, request: HttpRequest, queryset: QuerySet[LeadRequest]):
+        return export_views.export_selected(self, request, queryset, resend=False)
+
+    @admin.action(description="Re-send selected as CSV (including already exported)", permissions=["export"])
+    def resend_selected_as_csv(self, request: HttpRequest, queryset: QuerySet[LeadRequest]):
+        return export_views.export_selected(self, request, queryset, resend=True)
+
 
 @admin.register(ContactRevocation)
 class ContactRevocationAdmin(PersonalDataAdmin):
@@ -164,3 +183,63 @@ class ContactRevocationAdmin(PersonalDataAdmin):
     search_fields = ["email_normalized", "phone"]
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "email_normalized", "phone", "matched_leads"]
+
+
+@admin.register(LeadExport)
+class LeadExportAdmin(admin.ModelAdmin):
+    """The export log: read-only, for anyone with leads.view_leadexport (campaign managers)."""
+
+    list_display = [
+        "id",
+        "created_at",
+        "created_by",
+        "via",
+        "sponsor",
+        "period",
+        "row_count",
+        "resend",
+        "completed",
+    ]
+    list_filter = ["via", "resend", "completed", "sponsor"]
+    list_select_related = ["created_by", "sponsor"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "created_by",
+        "via",
+        "sponsor",
+        "since",
+        "until",
+        "only_new",
+        "resend",
+        "filters",
+        "row_count",
+        "completed",
+    ]
+    readonly_fields = fields
+    change_list_template = "admin/leads/export_log.html"
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export/", export, name="leads_leadexport_export"), *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        return export_views.export_page(request, model_admin=self)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        extra_context = {"can_export": can_export(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="period")
+    def period(self, obj: LeadExport) -> str:
+        since, until = obj.filters.get("since"), obj.filters.get("until")
+        return f"{since} to {until}" if since and until else "selected requests"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,420 @@
+"""Lead export: lead requests as CSV for the sponsors who pay for them, streamed in constant memory.
+
+The columns are declared once (COLUMNS); each carries both ways of producing its cells:
+- the ORM path (any database): `values_list(...).iterator(chunk_size=...)`, formatted in Python and
+  written with the csv module (QUOTE_MINIMAL, CRLF: RFC 4180);
+- the COPY path (PostgreSQL): the same columns as SQL in `COPY (SELECT ...) TO STDOUT (FORMAT csv)`.
+  PostgreSQL quotes exactly like the csv module once empty strings are sent as NULL; it ends rows
+  with LF, and it sends one CopyData message per row, so each row's final LF becomes CRLF.
+Both give the same bytes (tests/leads/test_exports_postgresql.py compares them).
+
+Formula neutralisation (OWASP, ASVS 1.2.10): every cell starting with = + - @ tab CR or NUL gets
+a leading apostrophe, then RFC 4180 quoting. Phones are E.164 and start with "+", so every phone
+cell reads '+19375123456: Excel shows it as the text +19375123456 (unneutralised, Excel would turn
+it into the number 19375123456); software importing the file strips the one leading apostrophe.
+
+Transactions: an export is one transaction that records the LeadExport, marks the requests it
+sends (status exported, export = this one), streams them by that mark and stores the row count.
+If the stream stops part-way (the client went away, an error), it rolls back: nothing is marked
+and the attempt is logged on its own as incomplete, with the rows handed to the web server. The
+price is a transaction open for the whole download: on PostgreSQL it holds row locks on the
+requests being sent (a second export of the same rows waits, then finds them exported); on SQLite
+it holds the write lock, so new leads wait for it (SQLite sites have small files).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from programs.choices import EducationLevel
+from programs.models import CipCode, Institution, Program
+
+from .models import Lead, LeadExport, LeadRequest, Sponsor, Sponsorship
+
+logger = logging.getLogger(__name__)
+
+EXPORT_PERMISSIONS = ("leads.export_leadrequest", "leads.view_lead_personal_data")
+BOM = "\ufeff"  # lets Excel read the file as UTF-8 (accents, non-Latin names, emoji)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+CHUNK_SIZE = 64 * 1024  # bytes (characters on the ORM path) handed to the server at a time
+ORM_CHUNK_ROWS = 2000
+
+NEW = LeadRequest.Status.NEW
+EXPORTED = LeadRequest.Status.EXPORTED
+# Billable requests only: duplicates, rejected junk and requests over a campaign's cap are not
+# paid for, so they never go out. Local fields only, so PostgreSQL rechecks them on a locked row.
+NEVER_SENT = Q(status=NEW, export__isnull=True)
+SENT_BEFORE = Q(status=EXPORTED) | Q(status=NEW, export__isnull=False)
+CONSENT_STANDS = Q(lead__contact_revoked_at__isnull=True)
+
+
+def can_export(user: Any) -> bool:
+    return bool(user.is_active and user.is_staff and user.has_perms(EXPORT_PERMISSIONS))
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+# Cell formats (ORM path); each has an SQL twin in COLUMNS that gives the same text. -------------
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def iso_local(value: datetime.datetime | None) -> str:
+    """ISO 8601 with the offset, in the site's time zone: 2026-11-02T09:15:00-05:00."""
+    if value is None:
+        return ""
+    return timezone.localtime(value, timezone.get_default_timezone()).isoformat(timespec="seconds")
+
+
+def compact_json(value: object) -> str:
+    """Sorted keys, no spaces, UTF-8 as is; empty for an empty object."""
+    if not value:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+EDUCATION_LABELS = dict(EducationLevel.choices)
+
+
+def _education(value: int) -> str:
+    return EDUCATION_LABELS.get(value, _text(value))
+
+
+def _program_title(name: str, cip_title: str) -> str:
+    return name or cip_title.rstrip(".")  # Program.title
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _iso_sql(expr: str) -> str:
+    # TZH:TZM is the offset in the session time zone, which the COPY path sets to TIME_ZONE.
+    return f"""to_char({expr}, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')"""
+
+
+def _json_sql(expr: str) -> str:
+    # jsonb::text puts spaces after ":" and ","; rebuild the flat object compactly, keys in
+    # code point order like Python's sort_keys. An empty object gives NULL: an empty cell.
+    return (
+        "(SELECT '{' || string_agg(to_json(j.key)::text || ':' || j.value::text, ',' "  # noqa: S608 (constants)
+        f"""ORDER BY j.key COLLATE "C") || '}}' FROM jsonb_each({expr}) AS j)"""
+    )
+
+
+_EDUCATION_SQL = (
+    "CASE l.education_level "
+    + " ".join(f"WHEN {value} THEN {_sql_text(label)}" for value, label in EducationLevel.choices)
+    + " ELSE l.education_level::text END"
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    lookups: tuple[str, ...]  # values_list lookups on LeadRequest, passed to `format`
+    sql: str  # the same cell as PostgreSQL text (aliases: see _COPY_FROM)
+    format: Callable[..., str] = _text
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "Lead request ID", ("pk",), "lr.id::text"),
+    Column("created_at", "Created at", ("created_at",), _iso_sql("lr.created_at"), iso_local),
+    Column(
+        "program",
+        "Program",
+        ("program__name", "program__cip__title"),
+        "coalesce(nullif(p.name, ''), rtrim(c.title, '.'))",
+        _program_title,
+    ),
+    Column("institution", "Institution", ("program__institution__name",), "i.name"),
+    Column("ipeds_unitid", "IPEDS unit ID", ("program__institution__unitid",), "i.unitid::text"),
+    Column("campaign", "Campaign", ("sponsorship__name",), "s.name"),
+    Column("price", "Price (USD)", ("price",), "lr.price::text"),
+    Column("first_name", "First name", ("lead__first_name",), "l.first_name"),
+    Column("last_name", "Last name", ("lead__last_name",), "l.last_name"),
+    Column("email", "Email", ("lead__email",), "l.email"),
+    Column("phone", "Phone (E.164)", ("lead__phone",), "l.phone"),
+    Column("zip_code", "ZIP code", ("lead__zip_code",), "l.zip_code"),
+    Column("state", "State", ("lead__state",), "l.state"),
+    Column("education_level", "Education level", ("lead__education_level",), _EDUCATION_SQL, _education),
+    Column("answers", "Answers (JSON)", ("lead__answers",), _json_sql("l.answers"), compact_json),
+    Column("consent_version", "Consent version", ("lead__consent_version",), "l.consent_version"),
+    Column("consented_at", "Consented at", ("lead__consented_at",), _iso_sql("l.consented_at"), iso_local),
+    Column("ip_address", "IP address", ("lead__ip_address",), "host(l.ip_address)"),
+    Column("source_page", "Source page", ("lead__source_page",), "l.source_page"),
+    Column("utm", "UTM parameters (JSON)", ("lead__utm",), _json_sql("l.utm"), compact_json),
+    Column("status", "Status", ("status",), "lr.status"),
+)
+HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
+
+
+def header_bytes(*, bom: bool) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(HEADERS)
+    return ((BOM if bom else "") + out.getvalue()).encode()
+
+
+# Which requests --------------------------------------------------------------------------------
+
+
+def period_bounds(since: datetime.date, until: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """From the start of `since` to the end of `until` (inclusive days) in the site's time zone."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end
+
+
+def sponsor_requests(
+    *, sponsor: Sponsor, since: datetime.date, until: datetime.date
+) -> QuerySet[LeadRequest]:
+    """A sponsor's lead requests (through its campaigns) created from `since` to `until`."""
+    start, end = period_bounds(since, until)
+    return LeadRequest.objects.filter(sponsorship__sponsor=sponsor, created_at__gte=start, created_at__lt=end)
+
+
+@dataclass(frozen=True)
+class Counts:
+    new: int  # billable, never exported, consent stands: what a default export sends
+    sent_before: int  # billable and already exported: what a re-send adds
+    revoked: int  # billable but the visitor withdrew consent: never sent
+    not_billable: int  # duplicate, rejected or over a cap: never sent
+
+    def to_send(self, *, resend: bool) -> int:
+        return self.new + (self.sent_before if resend else 0)
+
+
+def count_requests(selection: QuerySet[LeadRequest]) -> Counts:
+    """How a selection splits, in one query (for previews and --dry-run)."""
+    billable = Q(status__in=[NEW, EXPORTED])
+    totals = selection.aggregate(
+        new=Count("pk", filter=NEVER_SENT & CONSENT_STANDS),
+        sent_before=Count("pk", filter=SENT_BEFORE & CONSENT_STANDS),
+        revoked=Count("pk", filter=billable & ~CONSENT_STANDS),
+        not_billable=Count("pk", filter=~billable),
+    )
+    return Counts(**totals)
+
+
+# The export ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """What to export and how it is recorded."""
+
+    selection: QuerySet[LeadRequest]
+    via: str  # LeadExport.Via
+    user: Any = None
+    sponsor: Sponsor | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    resend: bool = False  # also send again, on purpose, requests exported before
+    filters: dict[str, Any] = field(default_factory=dict)
+    bom: bool = True
+    use_copy: bool | None = None  # None: COPY on PostgreSQL, the ORM elsewhere
+
+    @property
+    def copy(self) -> bool:
+        return connection.vendor == "postgresql" if self.use_copy is None else self.use_copy
+
+
+def sponsor_export(
+    *,
+    sponsor: Sponsor,
+    since: datetime.date,
+    until: datetime.date,
+    via: str,
+    user: Any = None,
+    resend: bool = False,
+    bom: bool = True,
+    use_copy: bool | None = None,
+) -> ExportSpec:
+    return ExportSpec(
+        selection=sponsor_requests(sponsor=sponsor, since=since, until=until),
+        via=via,
+        user=user,
+        sponsor=sponsor,
+        since=since,
+        until=until,
+        resend=resend,
+        filters={
+            "sponsor": sponsor.pk,
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+            "resend": resend,
+        },
+        bom=bom,
+        use_copy=use_copy,
+    )
+
+
+def sponsor_filename(*, sponsor: Sponsor, since: datetime.date, until: datetime.date, resend: bool) -> str:
+    """leads-<sponsor>-<since>-to-<until>.csv: nothing personal, safe in any file system."""
+    slug = slugify(sponsor.name)[:60].strip("-") or f"sponsor-{sponsor.pk}"
+    return f"leads-{slug}-{since.isoformat()}-to-{until.isoformat()}{'-resend' if resend else ''}.csv"
+
+
+@dataclass
+class Outcome:
+    """Filled in as the stream runs: the rows handed over, and the logged export."""
+
+    rows: int = 0
+    export: LeadExport | None = None
+
+
+def stream_export(spec: ExportSpec, outcome: Outcome | None = None) -> Iterator[bytes]:
+    """The CSV in chunks of bytes: the header at once, then the rows (see the module docstring)."""
+    yield header_bytes(bom=spec.bom)
+    outcome = outcome if outcome is not None else Outcome()
+    try:
+        yield from _export_rows(spec, outcome)
+    except BaseException:  # also GeneratorExit: the download was closed part-way
+        outcome.export = None
+        if outcome.rows:
+            outcome.export = _record_incomplete(spec, rows=outcome.rows)
+        raise
+
+
+def _export_rows(spec: ExportSpec, outcome: Outcome) -> Iterator[bytes]:
+    with transaction.atomic():
+        export = LeadExport.objects.create(**_log_fields(spec))
+        rows = _mark(spec, export)
+        chunks = _copy_chunks(rows) if spec.copy else _orm_chunks(rows)
+        # Closed before the rollback, while the database cursor it reads still exists.
+        with closing(chunks):
+            for data, count in chunks:
+                outcome.rows += count
+                yield data
+        export.row_count = outcome.rows
+        export.save(update_fields=["row_count"])
+    outcome.export = export
+    logger.info("Lead export #%s: %s rows (%s).", export.pk, export.row_count, export.via)
+
+
+def _mark(spec: ExportSpec, export: LeadExport) -> QuerySet[LeadRequest]:
+    """Mark what goes out in `export` and return exactly those requests."""
+    deliverable = spec.selection.filter(CONSENT_STANDS).values("pk")
+    # The status conditions sit on the updated table itself (not only in the subquery), so on
+    # PostgreSQL a concurrent export that waited for our locks rechecks them and skips our rows.
+    LeadRequest.objects.filter(NEVER_SENT, pk__in=deliverable).update(status=EXPORTED, export=export)
+    if not spec.resend:
+        return LeadRequest.objects.filter(export=export)
+    # A re-send keeps each request's first export; a request an admin set back to "new" is sent.
+    LeadRequest.objects.filter(status=NEW, export__isnull=False, pk__in=deliverable).update(status=EXPORTED)
+    return LeadRequest.objects.filter(status=EXPORTED, pk__in=deliverable)
+
+
+def _log_fields(spec: ExportSpec) -> dict[str, Any]:
+    start, end = period_bounds(spec.since, spec.until) if spec.since and spec.until else (None, None)
+    user = spec.user if spec.user is not None and spec.user.is_authenticated else None
+    return {
+        "created_by": user,
+        "via": spec.via,
+        "sponsor": spec.sponsor,
+        "since": start,
+        "until": end,
+        "only_new": not spec.resend,
+        "resend": spec.resend,
+        "filters": spec.filters,
+    }
+
+
+def _record_incomplete(spec: ExportSpec, *, rows: int) -> LeadExport | None:
+    try:
+        export = LeadExport.objects.create(**_log_fields(spec), row_count=rows, completed=False)
+    except DatabaseError as error:  # the class name only: messages can quote rows
+        logger.error("An incomplete lead export could not be logged (%s).", type(error).__name__)
+        return None
+    logger.warning("Lead export #%s stopped after %s rows; nothing was marked.", export.pk, rows)
+    return export
+
+
+def _orm_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
+    lookups: list[str] = []
+    plan: list[tuple[Callable[..., str], int, int]] = []
+    for column in COLUMNS:
+        plan.append((column.format, len(lookups), len(lookups) + len(column.lookups)))
+        lookups.extend(column.lookups)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    count = 0
+    records = rows.order_by("created_at", "pk").values_list(*lookups).iterator(chunk_size=ORM_CHUNK_ROWS)
+    with closing(records):
+        for record in records:
+            writer.writerow([neutralise(fmt(*record[a:b])) for fmt, a, b in plan])
+            count += 1
+            if out.tell() >= CHUNK_SIZE:
+                yield out.getvalue().encode(), count
+                out.seek(0)
+                out.truncate()
+                count = 0
+    if count:
+        yield out.getvalue().encode(), count
+
+
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _copy_statement(ids_sql: str) -> str:
+    inner = ", ".join(f"({c.sql})::text AS c{n}" for n, c in enumerate(COLUMNS))
+    # Neutralise, and send empty strings as NULL, which COPY leaves unquoted like the csv module.
+    outer = ", ".join(
+        f"CASE WHEN left(c{n}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || c{n} "
+        f"ELSE nullif(c{n}, '') END"
+        for n in range(len(COLUMNS))
+    )
+    lead_request, lead, program = _table(LeadRequest), _table(Lead), _table(Program)
+    institution, cip, sponsorship = _table(Institution), _table(CipCode), _table(Sponsorship)
+    static = (
+        f"COPY (SELECT {outer} FROM (SELECT {inner} FROM {lead_request} lr "  # noqa: S608 (no input)
+        f"JOIN {lead} l ON l.id = lr.lead_id JOIN {program} p ON p.id = lr.program_id "
+        f"JOIN {institution} i ON i.id = p.institution_id JOIN {cip} c ON c.code = p.cip_id "
+        f"LEFT JOIN {sponsorship} s ON s.id = lr.sponsorship_id WHERE lr.id IN ("
+    )
+    # OFFSET 0 keeps the inner query apart, so each cell is computed once, not once per CASE arm.
+    tail = ") ORDER BY lr.created_at, lr.id OFFSET 0) AS t) TO STDOUT (FORMAT csv)"
+    return static.replace("%", "%%") + ids_sql + tail
+
+
+def _copy_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
+    ids_sql, params = rows.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Local to the transaction: the times come out in TIME_ZONE with their offset.
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
+        buffer = bytearray()
+        count = 0
+        with cursor.cursor.copy(_copy_statement(ids_sql), params) as copy:
+            for row in copy:  # one row per block; PostgreSQL ends it with LF
+                buffer += row[:-1]
+                buffer += b"\r\n"
+                count += 1
+                if len(buffer) >= CHUNK_SIZE:
+                    yield bytes(buffer), count
+                    buffer.clear()
+                    count = 0
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [connection.timezone_name])
+    if count:
+        yield bytes(buffer), count
