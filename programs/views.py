@@ -74,6 +74,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "programs": page.object_list,
         "query": query,
+        "education": filterset.value("education"),
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "canonical_url": settings.SITE_URL + request.path,
         "oob_status": partial,

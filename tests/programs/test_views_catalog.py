@@ -318,3 +318,15 @@ def test_the_query_count_does_not_grow_with_the_page(
     shown = len(response.context["programs"])
     assert shown == min(page_size, response.context["counts"].total)
     assert shown > 0
+
+
+def test_a_visitor_without_a_diploma_is_shown_the_way_not_a_dead_end(client: Client) -> None:
+    factories.program("sinclair", "51.0713", 21)
+
+    response = client.get("/programs/?education=0")
+
+    html = response.content.decode()
+    assert heading(response) == "0 programs"
+    assert "None of these programs accepts students without a high school diploma or GED." in html
+    assert '<a href="/match/">Find your program</a> shows the way there.' in html
+    assert "Remove “Open to: Less than high school”</a>: 1 program" in html
