@@ -13,7 +13,10 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from . import export_views
+from . import (
+    admin_campaigns,  # noqa: F401 (registers sponsors, campaigns, audit trail, dashboard)
+    export_views,
+)
 from .exports import can_export
 from .models import ContactRevocation, Lead, LeadExport, LeadRequest
 
