@@ -86,7 +86,7 @@ def requests_of(owner: Sponsor) -> list[LeadRequest]:
 
 
 def user_with(username: str, *codenames: str, staff: bool = True) -> User:
-    user = User.objects.create_user(username, password="x", is_staff=staff)
+    user = User.objects.create(username=username, is_staff=staff)  # force_login needs no password
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     return User.objects.get(pk=user.pk)  # a fresh object: no cached permissions
 
