@@ -54,7 +54,10 @@ def test_the_listing_editor_role_may_add_change_and_view_guides_only() -> None:
 
     assert group.name == "Listing editor"
 
-    assert sorted(group.permissions.values_list("content_type__app_label", "codename")) == [
+    # The campaigns issue extends the same group with the catalog (leads/roles.py), never leads.
+    assert not group.permissions.filter(content_type__app_label="leads").exists()
+    guides = group.permissions.filter(content_type__app_label="guides")
+    assert sorted(guides.values_list("content_type__app_label", "codename")) == [
         ("guides", f"{action}_{model}")
         for action, model in sorted(
             (action, model)
