@@ -13,8 +13,9 @@ a leading apostrophe, then RFC 4180 quoting. Phones are E.164 and start with "+"
 cell reads '+19375123456: Excel shows it as the text +19375123456 (unneutralised, Excel would turn
 it into the number 19375123456); software importing the file strips the one leading apostrophe.
 
-Transactions: an export is one transaction that records the LeadExport, marks the requests it
-sends (status exported, export = this one), streams them by that mark and stores the row count.
+Transactions: an export is one transaction that records the LeadExport, claims the requests it
+sends for the first time (export = this one), streams them, then marks them exported and stores
+the row count.
 If the stream stops part-way (the client went away, an error), it rolls back: nothing is marked
 and the attempt is logged on its own as incomplete, with the rows handed to the web server. The
 price is a transaction open for the whole download: on PostgreSQL it holds row locks on the
@@ -300,30 +301,32 @@ def stream_export(spec: ExportSpec, outcome: Outcome | None = None) -> Iterator[
 def _export_rows(spec: ExportSpec, outcome: Outcome) -> Iterator[bytes]:
     with transaction.atomic():
         export = LeadExport.objects.create(**_log_fields(spec))
-        rows = _mark(spec, export)
+        rows = _claim(spec, export)
         chunks = _copy_chunks(rows) if spec.copy else _orm_chunks(rows)
         # Closed before the rollback, while the database cursor it reads still exists.
         with closing(chunks):
             for data, count in chunks:
                 outcome.rows += count
                 yield data
+        rows.filter(status=NEW).update(status=EXPORTED)
         export.row_count = outcome.rows
         export.save(update_fields=["row_count"])
     outcome.export = export
     logger.info("Lead export #%s: %s rows (%s).", export.pk, export.row_count, export.via)
 
 
-def _mark(spec: ExportSpec, export: LeadExport) -> QuerySet[LeadRequest]:
-    """Mark what goes out in `export` and return exactly those requests."""
+def _claim(spec: ExportSpec, export: LeadExport) -> QuerySet[LeadRequest]:
+    """Record `export` as the first export of the requests never sent, and return exactly the
+    requests this export sends. Their status becomes "exported" after the last row, so the Status
+    column tells a sponsor which requests the file delivers for the first time ("new")."""
     deliverable = spec.selection.filter(CONSENT_STANDS).values("pk")
-    # The status conditions sit on the updated table itself (not only in the subquery), so on
-    # PostgreSQL a concurrent export that waited for our locks rechecks them and skips our rows.
-    LeadRequest.objects.filter(NEVER_SENT, pk__in=deliverable).update(status=EXPORTED, export=export)
+    # The conditions sit on the updated table itself (not only in the subquery), so on PostgreSQL
+    # a concurrent export that waited for our row locks rechecks them and skips our rows.
+    LeadRequest.objects.filter(NEVER_SENT, pk__in=deliverable).update(export=export)
     if not spec.resend:
         return LeadRequest.objects.filter(export=export)
-    # A re-send keeps each request's first export; a request an admin set back to "new" is sent.
-    LeadRequest.objects.filter(status=NEW, export__isnull=False, pk__in=deliverable).update(status=EXPORTED)
-    return LeadRequest.objects.filter(status=EXPORTED, pk__in=deliverable)
+    # A re-send keeps each request's first export.
+    return LeadRequest.objects.filter(Q(export__isnull=False) | Q(status=EXPORTED), pk__in=deliverable)
 
 
 def _log_fields(spec: ExportSpec) -> dict[str, Any]:

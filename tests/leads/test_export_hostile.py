@@ -114,12 +114,12 @@ def test_values_typed_into_the_wizard_are_neutralised_and_quoted_exactly(coding_
         '"/programs/?q=a,b""c\r\nd\te",'
         '"{""utm_campaign"":""-1+1"",""utm_content"":""Ωμέγα 学院 🎓, \\""quoted\\"""",'
         '""utm_medium"":""+cmd"",""utm_source"":""=HYPERLINK(\\""http://evil.example\\"",\\""Click\\"")"",'
-        '""utm_term"":""@SUM(1+1)""}",exported\r\n'
+        '""utm_term"":""@SUM(1+1)""}",new\r\n'
         f"{second.pk},{stamp},{common},'Ana,Núñez,'+cmd@example.com,'+15135552368,45402,OH,"
         f"High school diploma or GED,{ANSWERS},{consent.VERSION},{stamp},127.0.0.1,/guides/,"
-        '"{""utm_campaign"":""say \\""hi\\"""",""utm_source"":""news,letter""}",exported\r\n'
+        '"{""utm_campaign"":""say \\""hi\\"""",""utm_source"":""news,letter""}",new\r\n'
         f"{third.pk},{stamp},{common},Lê,Văn,'-2+3@example.com,'+16145552020,45402,OH,"
-        f"High school diploma or GED,{ANSWERS},{consent.VERSION},{stamp},127.0.0.1,,,exported\r\n"
+        f"High school diploma or GED,{ANSWERS},{consent.VERSION},{stamp},127.0.0.1,,,new\r\n"
     )
     assert data.split(b"\r\n", 1)[1] == expected.encode()
     parsed = rows(data)

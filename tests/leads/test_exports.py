@@ -129,7 +129,7 @@ def test_the_file_byte_for_byte(sinclair) -> None:
         "Sinclair Community College,205470,Sinclair CC: Medical Insurance Coding Specialist/Coder,25.50,"
         "Ana,O'Brien-Núñez,ana@example.com,'+19375123456,45402,OH,High school diploma or GED,"
         f"{answers},{consent.VERSION},2026-11-02T09:15:30-05:00,192.0.2.10,"
-        f"/guides/certified-coding-specialist/,{utm},exported\r\n"
+        f"/guides/certified-coding-specialist/,{utm},new\r\n"
     )
     assert data == (header + row).encode()
 
@@ -141,7 +141,7 @@ def test_without_a_bom_the_file_starts_with_the_header(sinclair) -> None:
     data = export_for(owner, bom=False)
 
     assert data.startswith(b"Lead request ID,Created at,")
-    assert rows(data)[0]["Status"] == "exported"
+    assert rows(data)[0]["Status"] == "new"
 
 
 def test_times_carry_the_offset_of_their_date_in_the_site_time_zone(sinclair) -> None:
@@ -225,7 +225,11 @@ def test_a_resend_is_on_purpose_logged_as_such_and_keeps_the_first_export(sincla
     resend = LeadExport.objects.exclude(pk=first_export.pk).get()
     assert (resend.resend, resend.only_new, resend.row_count) == (True, False, 2)
     old, new = requests_of(owner)
-    assert [int(r["Lead request ID"]) for r in rows(data)] == [old.pk, new.pk]
+    # The Status column tells the sponsor which requests this file delivers for the first time.
+    assert [(int(r["Lead request ID"]), r["Status"]) for r in rows(data)] == [
+        (old.pk, "exported"),
+        (new.pk, "new"),
+    ]
     assert (old.export_id, new.export_id) == (first_export.pk, resend.pk)
     assert {old.status, new.status} == {LeadRequest.Status.EXPORTED}
 
@@ -336,8 +340,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
             make_lead(sinclair, terra)
     spec = sponsor_export(sponsor=owner, via=LeadExport.Via.COMMAND, use_copy=False, **DAYS)
 
-    # Savepoint, log row, mark, select the rows, row count, release: never one query per row.
-    with django_assert_num_queries(6 if connection.features.uses_savepoints else 4):
+    # Savepoint, log row, claim, select the rows, mark, row count, release: never one per row.
+    with django_assert_num_queries(7 if connection.features.uses_savepoints else 5):
         data = run(spec)
 
     assert len(rows(data)) == 2 * people
