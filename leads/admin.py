@@ -13,6 +13,8 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from programs.paginators import EstimatedCountPaginator
+
 from . import (
     admin_campaigns,  # noqa: F401 (registers sponsors, campaigns, audit trail, dashboard)
     export_views,
@@ -42,11 +44,15 @@ class LeadRequestInline(admin.TabularInline):
     model = LeadRequest
     extra = 0
     can_delete = False
-    fields = ["program", "school", "status", "duplicate_of", "created_at"]
-    readonly_fields = ["program", "school", "status", "duplicate_of", "created_at"]
+    fields = ["program", "school", "status", "sponsorship", "price", "duplicate_of", "created_at"]
+    readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LeadRequest]:
-        return super().get_queryset(request).select_related("program__institution", "program__cip")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("program__institution", "program__cip", "sponsorship")
+        )
 
     @admin.display(description="school")
     def school(self, obj: LeadRequest) -> str:
@@ -75,6 +81,7 @@ class LeadAdmin(PersonalDataAdmin):
     search_fields = ["email_normalized", "phone", "last_name", "zip_code"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # the table only grows: no COUNT(*) of all of it
     actions = ["mark_rejected"]
     inlines = [LeadRequestInline]
     fieldsets = [
@@ -128,17 +135,33 @@ class LeadAdmin(PersonalDataAdmin):
 
 @admin.register(LeadRequest)
 class LeadRequestAdmin(PersonalDataAdmin):
-    list_display = ["id", "created_at", "program_title", "school", "lead_name", "lead_email", "status"]
-    list_filter = ["status", "created_at"]
+    list_display = [
+        "id",
+        "created_at",
+        "program_title",
+        "school",
+        "lead_name",
+        "lead_email",
+        "status",
+        "sponsorship",
+        "price",
+    ]
+    list_filter = ["status", "created_at", "sponsorship__sponsor"]
     search_fields = ["lead__email_normalized", "lead__phone", "program__institution__name"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    list_select_related = ["lead", "program__institution", "program__cip"]
+    paginator = EstimatedCountPaginator  # the table only grows: no COUNT(*) of all of it
+    list_select_related = ["lead", "program__institution", "program__cip", "sponsorship"]
     raw_id_fields = ["lead", "program", "duplicate_of"]
     actions = ["mark_rejected", "export_selected_as_csv", "resend_selected_as_csv"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return ["lead", "program", "created_at", "duplicate_of"]
+        # Billing was decided under the campaign's lock (leads/campaigns.py); turning an over-cap
+        # request into a billable one by hand would break the cap.
+        fields = ["lead", "program", "created_at", "duplicate_of", "sponsorship", "price", "export"]
+        if obj is not None and obj.status == LeadRequest.Status.OVER_CAP:
+            fields.append("status")
+        return fields
 
     @admin.display(description="program", ordering="program__cip__title")
     def program_title(self, obj: LeadRequest) -> str:

@@ -28,6 +28,7 @@ from .models import (
     Occupation,
     Program,
 )
+from .paginators import EstimatedCountPaginator
 
 
 def confirm_delivery(program: Program, changed: list[str]) -> None:
@@ -192,6 +193,7 @@ class InstitutionAdmin(admin.ModelAdmin):
     readonly_fields = ["updated_at"]
     inlines = [ProgramInline, DapipAccreditationInline, InstitutionAccreditationInline]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # no COUNT(*) of the whole national catalog
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is Accreditation:
@@ -250,6 +252,7 @@ class ProgramAdmin(admin.ModelAdmin):
     readonly_fields = ["length_band", "updated_at"]
     inlines = [ProgramAccreditationInline]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # no COUNT(*) of the whole national catalog
     fieldsets = [
         (None, {"fields": ["institution", "cip", "name", "slug", "active"]}),
         ("Credential and admission", {"fields": ["award_level", "credential_level", "minimum_education"]}),
@@ -322,6 +325,7 @@ class AccreditationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["accreditor", "institution", "program"]
     readonly_fields = ["source"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # no COUNT(*) of the whole national catalog
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"as_of": timezone.localdate()} | super().get_changeform_initial_data(request)
