@@ -90,8 +90,7 @@ def test_changelists_search_filters_and_change_pages_work(admin_client, catalog:
     assert changelist.status_code == 200
     assert admin_client.get(url(model, "changelist"), {"q": "Sinclair"}).status_code == 200
     assert admin_client.get(url(model, "changelist"), {"q": "51.0713"}).status_code == 200
-    for spec in admin.site._registry[model].list_filter:
-        assert changelist.context["cl"].has_filters, spec
+    assert len(changelist.context["cl"].filter_specs) == len(admin.site._registry[model].list_filter)
     for list_filter in changelist.context["cl"].filter_specs:
         for choice in list(list_filter.choices(changelist.context["cl"]))[1:3]:
             assert admin_client.get(url(model, "changelist") + choice["query_string"]).status_code == 200

@@ -191,6 +191,57 @@ def test_length_is_the_ipeds_band(data: Path) -> None:
     assert not Program.objects.filter(length_months__isnull=False).exists()
 
 
+def test_what_an_admin_entered_survives_a_reimport(data: Path) -> None:
+    run(data)
+    coder = program(205470, "51.0713", 21)  # IPEDS: 12 weeks to under 1 year
+    coder.delivery, coder.delivery_confirmed, coder.length_months = Delivery.HYBRID, True, 14
+    coder.save()
+    charter_oak = program(128780, "51.0713", 21)  # a fully online school, but the admin checked
+    charter_oak.delivery, charter_oak.delivery_confirmed = Delivery.CAMPUS, True
+    charter_oak.save()
+    unconfirmed = program(205470, "51.0707", 2)
+    unconfirmed.delivery = Delivery.CAMPUS  # not confirmed: the import does not keep a guess
+    unconfirmed.save()
+
+    output = run(data)
+
+    coder.refresh_from_db()
+    assert (coder.delivery, coder.length_months) == (Delivery.HYBRID, 14)
+    assert coder.length_band == LengthBand.ONE_TO_TWO_YEARS
+    charter_oak.refresh_from_db()
+    assert charter_oak.delivery == Delivery.CAMPUS
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.delivery == Delivery.NOT_REPORTED
+    assert "programs: 0 created, 1 updated" in output
+
+
+def test_months_set_the_length_band_and_without_them_the_ipeds_band_returns(data: Path) -> None:
+    run(data)
+    coder = program(205470, "51.0713", 21)
+    # Months written without save(), so only the import can correct the band.
+    Program.objects.filter(pk=coder.pk).update(length_months=2)
+
+    run(data)
+
+    coder.refresh_from_db()
+    assert coder.length_band == LengthBand.UNDER_12_WEEKS
+    Program.objects.filter(pk=coder.pk).update(length_months=None)
+
+    run(data)
+
+    coder.refresh_from_db()
+    assert coder.length_band == LengthBand.UNDER_1_YEAR
+
+
+def test_each_run_is_recorded_with_its_summary(data: Path) -> None:
+    run(data)
+
+    record = CatalogImport.objects.get()
+    assert record.finished_at >= record.started_at
+    assert len(record.checksum) == 64
+    assert record.summary["counts"]["programs"]["created"] == len(slice_programs("51.07"))
+
+
 def test_suppressed_scorecard_figures_are_null_not_zero(data: Path) -> None:
     run(data)
 
@@ -307,6 +358,13 @@ def test_cip_chooses_the_family(data: Path) -> None:
     assert set(Program.objects.values_list("cip_id", flat=True)) == {"51.0713"}
     assert "Importing the catalog (51.0713)" in output
     assert CatalogImport.objects.get().scope == "51.0713"
+
+
+def test_a_two_digit_cip_chooses_the_whole_series(data: Path) -> None:
+    run(data, "--cip", "51")
+
+    assert db_programs() == slice_programs("51.")
+    assert len(slice_programs("51.")) > len(slice_programs("51.07"))
 
 
 def test_a_wider_family_later_keeps_the_narrower_one(data: Path) -> None:
