@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -48,6 +49,9 @@ class Command(BaseCommand):
         urls: list[str] | None = options["urls"]
         if runs < 2:
             raise CommandError("--runs must be at least 2 to give a 95th percentile.")
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database has unapplied migrations: run `manage.py migrate` first.")
         listed = Program.objects.listed()
         total = listed.count()
         if not total:
