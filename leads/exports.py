@@ -13,9 +13,9 @@ a leading apostrophe, then RFC 4180 quoting. Phones are E.164 and start with "+"
 cell reads '+19375123456: Excel shows it as the text +19375123456 (unneutralised, Excel would turn
 it into the number 19375123456); software importing the file strips the one leading apostrophe.
 
-Transactions: an export is one transaction that records the LeadExport, claims the requests it
-sends for the first time (export = this one), streams them, then marks them exported and stores
-the row count.
+Transactions: an export is one transaction that records the LeadExport, marks the requests it
+sends (status exported; export = this one where it is their first), streams them and stores the
+row count.
 If the stream stops part-way (the client went away, an error), it rolls back: nothing is marked
 and the attempt is logged on its own as incomplete, with the rows handed to the web server. The
 price is a transaction open for the whole download: on PostgreSQL it holds row locks on the
@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 EXPORT_PERMISSIONS = ("leads.export_leadrequest", "leads.view_lead_personal_data")
 BOM = "\ufeff"  # lets Excel read the file as UTF-8 (accents, non-Latin names, emoji)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
 CHUNK_SIZE = 64 * 1024  # bytes (characters on the ORM path) handed to the server at a time
 ORM_CHUNK_ROWS = 2000
 
@@ -83,7 +84,7 @@ def iso_local(value: datetime.datetime | None) -> str:
     """ISO 8601 with the offset, in the site's time zone: 2026-11-02T09:15:00-05:00."""
     if value is None:
         return ""
-    return timezone.localtime(value, timezone.get_default_timezone()).isoformat(timespec="seconds")
+    return value.astimezone(timezone.get_default_timezone()).isoformat(timespec="seconds")
 
 
 def compact_json(value: object) -> str:
@@ -165,7 +166,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("ip_address", "IP address", ("lead__ip_address",), "host(l.ip_address)"),
     Column("source_page", "Source page", ("lead__source_page",), "l.source_page"),
     Column("utm", "UTM parameters (JSON)", ("lead__utm",), _json_sql("l.utm"), compact_json),
-    Column("status", "Status", ("status",), "lr.status"),
+    # "new" when this file is the request's first delivery, "exported" when it was sent before.
+    Column("status", "Status", ("delivery",), "sel.cell"),
 )
 HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
 
@@ -301,32 +303,36 @@ def stream_export(spec: ExportSpec, outcome: Outcome | None = None) -> Iterator[
 def _export_rows(spec: ExportSpec, outcome: Outcome) -> Iterator[bytes]:
     with transaction.atomic():
         export = LeadExport.objects.create(**_log_fields(spec))
-        rows = _claim(spec, export)
+        rows = _mark(spec, export)
         chunks = _copy_chunks(rows) if spec.copy else _orm_chunks(rows)
         # Closed before the rollback, while the database cursor it reads still exists.
         with closing(chunks):
             for data, count in chunks:
                 outcome.rows += count
                 yield data
-        rows.filter(status=NEW).update(status=EXPORTED)
         export.row_count = outcome.rows
         export.save(update_fields=["row_count"])
     outcome.export = export
     logger.info("Lead export #%s: %s rows (%s).", export.pk, export.row_count, export.via)
 
 
-def _claim(spec: ExportSpec, export: LeadExport) -> QuerySet[LeadRequest]:
-    """Record `export` as the first export of the requests never sent, and return exactly the
-    requests this export sends. Their status becomes "exported" after the last row, so the Status
-    column tells a sponsor which requests the file delivers for the first time ("new")."""
+def _mark(spec: ExportSpec, export: LeadExport) -> QuerySet[LeadRequest]:
+    """Mark what goes out in `export` (one UPDATE) and return exactly those requests, annotated
+    with the Status cell: "new" when this file is a request's first delivery, else "exported"."""
     deliverable = spec.selection.filter(CONSENT_STANDS).values("pk")
     # The conditions sit on the updated table itself (not only in the subquery), so on PostgreSQL
     # a concurrent export that waited for our row locks rechecks them and skips our rows.
-    LeadRequest.objects.filter(NEVER_SENT, pk__in=deliverable).update(export=export)
-    if not spec.resend:
-        return LeadRequest.objects.filter(export=export)
-    # A re-send keeps each request's first export.
-    return LeadRequest.objects.filter(Q(export__isnull=False) | Q(status=EXPORTED), pk__in=deliverable)
+    LeadRequest.objects.filter(NEVER_SENT, pk__in=deliverable).update(status=EXPORTED, export=export)
+    if spec.resend:
+        # A re-send keeps each request's first export; one an admin set back to "new" is sent too.
+        LeadRequest.objects.filter(status=NEW, export__isnull=False, pk__in=deliverable).update(
+            status=EXPORTED
+        )
+        rows = LeadRequest.objects.filter(status=EXPORTED, pk__in=deliverable)
+    else:
+        rows = LeadRequest.objects.filter(export=export)
+    first_time = Case(When(export=export, then=Value(NEW)), default=Value(EXPORTED))
+    return rows.annotate(delivery=first_time)
 
 
 def _log_fields(spec: ExportSpec) -> dict[str, Any]:
@@ -356,9 +362,10 @@ def _record_incomplete(spec: ExportSpec, *, rows: int) -> LeadExport | None:
 
 def _orm_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
     lookups: list[str] = []
-    plan: list[tuple[Callable[..., str], int, int]] = []
+    plan: list[tuple[Callable[..., str], int, int, bool]] = []
     for column in COLUMNS:
-        plan.append((column.format, len(lookups), len(lookups) + len(column.lookups)))
+        width = len(column.lookups)
+        plan.append((column.format, len(lookups), len(lookups) + width, width == 1))
         lookups.extend(column.lookups)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -366,7 +373,9 @@ def _orm_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
     records = rows.order_by("created_at", "pk").values_list(*lookups).iterator(chunk_size=ORM_CHUNK_ROWS)
     with closing(records):
         for record in records:
-            writer.writerow([neutralise(fmt(*record[a:b])) for fmt, a, b in plan])
+            cells = [fmt(record[a]) if one else fmt(*record[a:b]) for fmt, a, b, one in plan]
+            # neutralise(), inlined: this runs for every cell of every row.
+            writer.writerow([("'" + cell) if cell[:1] in _TRIGGERS else cell for cell in cells])
             count += 1
             if out.tell() >= CHUNK_SIZE:
                 yield out.getvalue().encode(), count
@@ -381,7 +390,19 @@ def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _copy_statement(ids_sql: str) -> str:
+def copy_from() -> str:
+    """The tables the SQL of COLUMNS reads, after `sel` (the rows' ids and Status cells)."""
+    lead_request, lead, program = _table(LeadRequest), _table(Lead), _table(Program)
+    institution, cip, sponsorship = _table(Institution), _table(CipCode), _table(Sponsorship)
+    return (
+        f"JOIN {lead_request} lr ON lr.id = sel.row_id "
+        f"JOIN {lead} l ON l.id = lr.lead_id JOIN {program} p ON p.id = lr.program_id "
+        f"JOIN {institution} i ON i.id = p.institution_id JOIN {cip} c ON c.code = p.cip_id "
+        f"LEFT JOIN {sponsorship} s ON s.id = lr.sponsorship_id"
+    )
+
+
+def _copy_statement(rows_sql: str) -> str:
     inner = ", ".join(f"({c.sql})::text AS c{n}" for n, c in enumerate(COLUMNS))
     # Neutralise, and send empty strings as NULL, which COPY leaves unquoted like the csv module.
     outer = ", ".join(
@@ -389,27 +410,21 @@ def _copy_statement(ids_sql: str) -> str:
         f"ELSE nullif(c{n}, '') END"
         for n in range(len(COLUMNS))
     )
-    lead_request, lead, program = _table(LeadRequest), _table(Lead), _table(Program)
-    institution, cip, sponsorship = _table(Institution), _table(CipCode), _table(Sponsorship)
-    static = (
-        f"COPY (SELECT {outer} FROM (SELECT {inner} FROM {lead_request} lr "  # noqa: S608 (no input)
-        f"JOIN {lead} l ON l.id = lr.lead_id JOIN {program} p ON p.id = lr.program_id "
-        f"JOIN {institution} i ON i.id = p.institution_id JOIN {cip} c ON c.code = p.cip_id "
-        f"LEFT JOIN {sponsorship} s ON s.id = lr.sponsorship_id WHERE lr.id IN ("
-    )
+    static = f"COPY (SELECT {outer} FROM (SELECT {inner} FROM ("  # noqa: S608
     # OFFSET 0 keeps the inner query apart, so each cell is computed once, not once per CASE arm.
-    tail = ") ORDER BY lr.created_at, lr.id OFFSET 0) AS t) TO STDOUT (FORMAT csv)"
-    return static.replace("%", "%%") + ids_sql + tail
+    tail = f") AS sel {copy_from()} ORDER BY lr.created_at, lr.id OFFSET 0) AS t) TO STDOUT (FORMAT csv)"
+    return static.replace("%", "%%") + rows_sql + tail.replace("%", "%%")
 
 
 def _copy_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
-    ids_sql, params = rows.order_by().values("pk").query.sql_with_params()
+    # Explicit aliases, so the SQL of COLUMNS can name them (sel.row_id, sel.delivery).
+    rows_sql, params = rows.order_by().values(row_id=F("pk"), cell=F("delivery")).query.sql_with_params()
     with connection.cursor() as cursor:
         # Local to the transaction: the times come out in TIME_ZONE with their offset.
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
         buffer = bytearray()
         count = 0
-        with cursor.cursor.copy(_copy_statement(ids_sql), params) as copy:
+        with cursor.cursor.copy(_copy_statement(rows_sql), params) as copy:
             for row in copy:  # one row per block; PostgreSQL ends it with LF
                 buffer += row[:-1]
                 buffer += b"\r\n"
