@@ -115,6 +115,39 @@ def test_a_value_changed_in_a_file_is_updated_on_the_next_run(data: Path) -> Non
     assert "institutions: 0 created, 1 updated" in output
 
 
+def test_a_program_ipeds_no_longer_reports_stays_but_is_not_listed(data: Path) -> None:
+    run(data)
+    receptionist = program(205470, "51.0712", 21)
+    rewrite_slice(data, "ipeds/c2024_a.csv", lambda c: c.replace(b"205470,51.0712,1,21,21,2,19\n", b""))
+
+    output = run(data)
+
+    receptionist.refresh_from_db()
+    assert not receptionist.active
+    assert receptionist not in Program.objects.listed()
+    assert "1 removed" in output
+    assert Program.objects.count() == len(slice_programs("51.07"))
+
+
+def test_a_dapip_record_no_longer_in_the_file_is_removed(data: Path) -> None:
+    run(data)
+    assert Accreditation.objects.filter(institution__unitid=149310).count() == 3
+    rewrite_slice(
+        data,
+        "accreditation/dapip_accreditation_2020.csv",
+        lambda c: b"".join(
+            line for line in c.splitlines(keepends=True) if b"Preaccredited,2/21/2013" not in line
+        ),
+    )
+
+    output = run(data)
+
+    taylor = Accreditation.objects.filter(institution__unitid=149310)
+    assert sorted(taylor.values_list("status", flat=True)) == ["accredited", "accredited"]
+    assert "institutional accreditations: 0 created, 0 updated" in output
+    assert "1 removed" in output
+
+
 def test_institution_quirks_zip4_web_address_and_signed_coordinates(data: Path) -> None:
     run(data)
 

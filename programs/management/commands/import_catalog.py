@@ -15,6 +15,7 @@ from programs.importing.catalog import (
     catalog_is_current,
     import_catalog,
 )
+from programs.importing.common import Report
 from programs.importing.files import ImportFileError, cip6
 
 
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         verb = "Checked (dry run, rolled back)" if options["dry_run"] else "Imported"
         self.stdout.write(self.style.SUCCESS(f"{verb} in {time.monotonic() - started:.1f} s."))
 
-    def _progress(self):
+    def _progress(self) -> Report:
         interactive = hasattr(self.stdout, "isatty") and self.stdout.isatty()
         self._drawn = False
 
