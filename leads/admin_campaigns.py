@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -104,6 +105,9 @@ class SponsorshipChangeInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Sponsor)
 class SponsorAdmin(admin.ModelAdmin):
@@ -164,6 +168,16 @@ class SponsorshipAdmin(admin.ModelAdmin):
         ("Price and caps", {"fields": ["price_per_lead", "daily_cap", "total_cap", "lift"]}),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"price_per_lead", "daily_cap", "total_cap", "lift"}:
+            # The model's bounds carry plain-words messages; the form field's own generic bounds
+            # ("Ensure this value is greater than or equal to 0") would hide them.
+            generic = (MinValueValidator, MaxValueValidator)
+            field.validators = [v for v in field.validators if not isinstance(v, generic)]
+            field.validators += db_field.validators
+        return field
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Sponsorship]:
         # Counts of lead requests, never their contents: campaign managers see these.
