@@ -217,7 +217,7 @@ class SponsorshipQuerySet(models.QuerySet["Sponsorship"]):
     """Campaign vocabulary; the cap arithmetic and the ranking lift live in leads/campaigns.py."""
 
     def live(self, *, on: datetime.date) -> SponsorshipQuerySet:
-        """Active campaigns whose dates include `on` (caps aside: see campaigns.with_room)."""
+        """Active campaigns whose dates include `on` (caps aside: see with_room)."""
         return self.filter(status=Sponsorship.Status.ACTIVE, starts_on__lte=on, ends_on__gte=on)
 
     def covering(self, program: Program) -> SponsorshipQuerySet:
