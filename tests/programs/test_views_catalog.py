@@ -330,3 +330,13 @@ def test_a_visitor_without_a_diploma_is_shown_the_way_not_a_dead_end(client: Cli
     assert "None of these programs accepts students without a high school diploma or GED." in html
     assert '<a href="/match/">Find your program</a> shows the way there.' in html
     assert "Remove “Open to: Less than high school”</a>: 1 program" in html
+
+
+def test_choice_labels_from_the_database_are_escaped(client: Client) -> None:
+    factories.program("sinclair", "51.0713", 21)
+    Certification.objects.create(code="XSS", name="<script>alert(1)</script>", body="<b>")
+
+    html = client.get("/programs/").content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "XSS: &lt;script&gt;alert(1)&lt;/script&gt; (&lt;b&gt;)" in html
