@@ -97,7 +97,9 @@ def database_from_url(url: str) -> dict[str, object]:
         # The first slash ends the empty host: sqlite:///name is relative, sqlite:////name absolute.
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / unquote(parts.path[1:])}
     scheme = f", not {parts.scheme}://" if parts.scheme else ""
-    raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, postgresql:// or sqlite:///{scheme}.")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must start with postgres://, postgresql:// or sqlite:///{scheme}."
+    )
 
 
 DEBUG = env_bool("DEBUG", default=False)
