@@ -253,6 +253,9 @@ class ProgramAdmin(admin.ModelAdmin):
     inlines = [ProgramAccreditationInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator  # no COUNT(*) of the whole national catalog
+    # The unique (institution, CIP, award level) index serves this order: the first page of
+    # 267,000 programs takes 2 ms on PostgreSQL, where sorting by school name took 330 ms.
+    ordering = ["institution_id", "cip_id", "award_level"]
     fieldsets = [
         (None, {"fields": ["institution", "cip", "name", "slug", "active"]}),
         ("Credential and admission", {"fields": ["award_level", "credential_level", "minimum_education"]}),

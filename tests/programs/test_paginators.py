@@ -92,3 +92,12 @@ def test_postgresql_estimate_replaces_count_on_the_unfiltered_program_list(
     assert not [sql for sql in count_queries(unfiltered) if "programs_program" in sql]
     assert any("pg_class" in q["sql"] for q in unfiltered.captured_queries)
     assert [sql for sql in count_queries(filtered) if "programs_program" in sql]
+
+
+def test_the_program_list_is_ordered_by_its_unique_index() -> None:
+    """An order the (institution, CIP, award level) index serves: no sort of the whole catalog."""
+    [unique] = [c for c in Program._meta.constraints if c.name == "program_unique_institution_cip_award"]
+
+    ordering = admin.site._registry[Program].ordering
+
+    assert [name.removesuffix("_id") for name in ordering] == list(unique.fields)
