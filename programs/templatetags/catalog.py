@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
@@ -43,29 +43,19 @@ def printable(value: object) -> str:
 def facet_choices(facet: Facet) -> SafeString:
     """The checkboxes of one filter with their counts.
 
-    Built with format_html rather than a template loop: the catalog page shows over a hundred
-    choices, and the template language spends about ten times longer on each one.
+    Built in Python rather than in a template loop: the catalog page shows over a hundred choices,
+    and both the template language and format_html spend about ten times longer on each one than
+    this does. Every value from the data goes through html.escape.
     """
-    invalid = mark_safe(' aria-invalid="true"') if facet.errors else ""
-    checked = mark_safe(" checked")
-    return format_html_join(
-        "\n",
-        '<label class="choice{}" for="{}"><input type="checkbox" name="{}" value="{}" id="{}"{}{}> '
-        '<span class="choice-label">{}</span> <span class="count" data-count>{}'
-        '<span class="visually-hidden"> program{}</span></span></label>',
-        (
-            (
-                "" if choice.count else " choice-empty",
-                choice.input_id,
-                facet.name,
-                choice.value,
-                choice.input_id,
-                checked if choice.selected else "",
-                invalid,
-                choice.label,
-                f"{choice.count:,}",
-                "" if choice.count == 1 else "s",
-            )
-            for choice in facet.choices
-        ),
-    )
+    invalid = ' aria-invalid="true"' if facet.errors else ""
+    name = escape(facet.name)
+    html = [
+        f'<label class="choice{"" if choice.count else " choice-empty"}" for="{escape(choice.input_id)}">'
+        f'<input type="checkbox" name="{name}" value="{escape(choice.value)}" id="{escape(choice.input_id)}"'
+        f"{' checked' if choice.selected else ''}{invalid}> "
+        f'<span class="choice-label">{escape(choice.label)}</span> '
+        f'<span class="count" data-count>{choice.count:,}'
+        f'<span class="visually-hidden"> program{"" if choice.count == 1 else "s"}</span></span></label>'
+        for choice in facet.choices
+    ]
+    return mark_safe("\n".join(html))  # noqa: S308 (every interpolated value is escaped above)
