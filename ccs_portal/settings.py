@@ -87,7 +87,9 @@ def database_from_url(url: str) -> dict[str, object]:
             "PORT": str(port or ""),
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": dict(parse_qsl(parts.query)),
+            # JIT compiling the catalog's facet and ranking queries costs seconds per page on the
+            # national catalog and saves nothing at its size; ?options=... in the URL overrides it.
+            "OPTIONS": {"options": "-c jit=off"} | dict(parse_qsl(parts.query)),
         }
     if parts.scheme == "sqlite":
         if parts.netloc or not parts.path.lstrip("/"):

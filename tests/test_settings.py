@@ -138,8 +138,18 @@ def test_postgres_urls_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         "PORT": "6432",
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"sslmode": "require"},
+        "OPTIONS": {"options": "-c jit=off", "sslmode": "require"},
     }
+
+
+def test_postgres_jit_is_off_unless_the_url_says_otherwise() -> None:
+    default = project_settings.database_from_url("postgres://postgres@127.0.0.1/postgres")
+    chosen = project_settings.database_from_url(
+        "postgres://postgres@127.0.0.1/postgres?options=-c%20jit%3Don"
+    )
+
+    assert default["OPTIONS"] == {"options": "-c jit=off"}
+    assert chosen["OPTIONS"] == {"options": "-c jit=on"}
 
 
 def test_a_postgres_url_without_name_or_port_uses_the_defaults() -> None:
