@@ -6,12 +6,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from leads.models import LeadExport, LeadRequest
+from leads.roles import CAMPAIGN_MANAGER, LEAD_EXPORTER, LISTING_EDITOR, setup_roles
 from leads.services import revocation_record
 from tests import factories
 
@@ -353,3 +355,48 @@ def test_the_log_needs_the_same_queries_for_one_export_or_many(owner, django_ass
         response = manager.get(LOG)
 
     assert response.content.decode().count("exporter") >= 6
+
+
+# The real roles (leads/roles.py) -----------------------------------------------------------------
+
+
+def member_of(role: str, username: str):
+    setup_roles()  # the groups as the migration makes them (a transactional test may have emptied them)
+    user = user_with(username)
+    user.groups.add(Group.objects.get(name=role))
+    return logged_in(User.objects.get(pk=user.pk))
+
+
+def test_a_lead_exporter_exports_from_the_page_and_the_changelist_and_sees_the_log(owner) -> None:
+    client = member_of(LEAD_EXPORTER, "exporter")
+    first, _second = requests_of(owner)
+
+    assert len(rows(body(client.post(PAGE, form(owner, until="2026-11-02"))))) == 2
+    assert len(rows(body(action(client, "resend_selected_as_csv", [first])))) == 1
+    log = client.get(LOG)
+
+    assert log.status_code == 200
+    assert "Export leads for a sponsor" in log.content.decode()
+    assert list(LeadExport.objects.order_by("pk").values_list("via", "resend")) == [
+        ("page", False),
+        ("action", True),
+    ]
+
+
+def test_a_campaign_manager_sees_the_log_but_cannot_export(owner) -> None:
+    client = member_of(CAMPAIGN_MANAGER, "manager")
+
+    assert client.get(LOG).status_code == 200
+    assert client.get(PAGE).status_code == 403
+    assert client.post(PAGE, form(owner)).status_code == 403
+    assert action(client, "export_selected_as_csv", requests_of(owner)).status_code == 403
+    assert LeadExport.objects.count() == 0
+
+
+def test_a_listing_editor_can_neither_export_nor_see_the_log(owner) -> None:
+    client = member_of(LISTING_EDITOR, "editor")
+
+    for response in (client.get(LOG), client.get(PAGE), client.post(PAGE, form(owner))):
+        assert response.status_code == 403
+    assert action(client, "export_selected_as_csv", requests_of(owner)).status_code == 403
+    assert {r.status for r in requests_of(owner)} == {LeadRequest.Status.NEW}
