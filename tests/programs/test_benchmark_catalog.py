@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from tests import factories
 
@@ -20,7 +21,7 @@ def test_prints_median_p95_cpu_and_queries_for_each_url() -> None:
     call_command("benchmark_catalog", "--runs", "3", "--warmup", "1", "--htmx", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("Database: sqlite")
+    assert lines[0].startswith(f"Database: {connection.vendor}")
     assert "45 listed programs; 3 runs per URL" in lines[0]
     # median, p95, max, CPU median, queries, then the URL (and "(htmx)" for the partial)
     rows = {" ".join(line.split()[5:]): line.split()[:5] for line in lines if "/programs/" in line}
