@@ -21,7 +21,7 @@ for ordering; visitors see the reasons, never the number.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from dataclasses import field as dataclass_field
 
@@ -83,9 +83,9 @@ ADMISSION_REASONS = {
 MAX_LIFT = float(MAX_SPONSORSHIP_LIFT)
 
 
-def sponsorship_lifts(program_ids: Collection[int], *, on: datetime.date) -> dict[int, float]:
-    """Lift points per sponsored program id among `program_ids`, in one query."""
-    return {pk: float(lift) for pk, lift in campaigns.lifts_for(program_ids, on=on).items()}
+def sponsorship_lifts(programs: Iterable[Program], *, on: datetime.date) -> dict[int, float]:
+    """Lift points per sponsored program id among `programs`, in one query."""
+    return {pk: float(lift) for pk, lift in campaigns.lifts_for(programs, on=on).items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def _requested(answers: Answers, *, on: datetime.date) -> tuple[Match | None, st
         )
     failures = hard_rule_failures(program, answers)
     _ok, miles = reachable(program, answers)
-    lifts = sponsorship_lifts([program.pk], on=on)
+    lifts = sponsorship_lifts([program], on=on)
     match = _score(program, answers, miles, lifts)
     return replace(match, requested=True, mismatches=tuple(failures)), ""
 
@@ -318,7 +318,7 @@ def _ranked(
         if program.pk == exclude_id or hard_rule_failures(program, answers, any_field=any_field):
             continue
         fitting.append((program, reachable(program, answers)[1]))
-    lifts = sponsorship_lifts([p.pk for p, _ in fitting], on=on)
+    lifts = sponsorship_lifts([p for p, _ in fitting], on=on)
     matches = [_score(program, answers, miles, lifts) for program, miles in fitting]
     matches.sort(
         key=lambda m: (

@@ -277,5 +277,5 @@ def test_the_guide_page_needs_a_fixed_number_of_queries(
     for school, code, level in programs:
         factories.program(school, code, level, completions=10)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200

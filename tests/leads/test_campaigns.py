@@ -115,7 +115,7 @@ def test_an_institution_campaign_sponsors_every_program_of_that_school_only(code
     elsewhere = factories.program("terra", "51.0713", 2)
     campaign(coder.institution, lift=2)
 
-    assert lifts_for([coder.pk, biller.pk, elsewhere.pk], on=timezone.localdate()) == {
+    assert lifts_for([coder, biller, elsewhere], on=timezone.localdate()) == {
         coder.pk: 2,
         biller.pk: 2,
     }
@@ -133,7 +133,7 @@ def test_the_highest_lift_with_room_wins_and_a_zero_lift_still_labels(
     terra = Sponsorship.objects.get(lift=0).program
 
     with django_assert_num_queries(1):
-        lifts = lifts_for([coder.pk, biller.pk, terra.pk], on=timezone.localdate())
+        lifts = lifts_for([coder, biller, terra], on=timezone.localdate())
 
     assert lifts == {coder.pk: 4, biller.pk: 1, terra.pk: 0}
     assert full.lead_requests.get().status == LeadRequest.Status.NEW

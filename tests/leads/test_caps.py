@@ -157,9 +157,9 @@ def test_a_campaign_that_is_not_live_bills_nothing(coder, changes: dict) -> None
 def test_a_capped_campaign_stops_lifting_and_labelling_its_program(coder) -> None:
     campaign(coder, daily_cap=1)
     today = timezone.localdate()
-    assert lifts_for([coder.pk], on=today) == {coder.pk: 5}
+    assert lifts_for([coder], on=today) == {coder.pk: 5}
 
     submit(coder)
 
-    assert lifts_for([coder.pk], on=today) == {}
-    assert lifts_for([coder.pk], on=today + datetime.timedelta(days=1)) == {coder.pk: 5}
+    assert lifts_for([coder], on=today) == {}
+    assert lifts_for([coder], on=today + datetime.timedelta(days=1)) == {coder.pk: 5}

@@ -182,7 +182,9 @@ def test_sponsorship_lift_is_bounded_and_only_among_programs_that_fit(monkeypatc
     unfit = factories.program("terra", "51.0713", 2)  # 130 miles away: fails the distance rule
     plain = {m.program: m.score for m in match_programs(answers()).matches}
     monkeypatch.setattr(
-        matching, "sponsorship_lifts", lambda ids, on: {pk: 1000.0 for pk in ids if pk != charter_oak.pk}
+        matching,
+        "sponsorship_lifts",
+        lambda programs, on: {p.pk: 1000.0 for p in programs if p != charter_oak},
     )
 
     lifted = match_programs(answers())
@@ -204,7 +206,7 @@ def test_lift_reorders_close_fits_but_never_a_clearly_better_fit(monkeypatch) ->
     scores = {m.program: m.score for m in plain.matches}
     assert scores[better] - scores[weaker] > MAX_LIFT
 
-    monkeypatch.setattr(matching, "sponsorship_lifts", lambda ids, on: {weaker.pk: MAX_LIFT})
+    monkeypatch.setattr(matching, "sponsorship_lifts", lambda programs, on: {weaker.pk: MAX_LIFT})
     lifted = [m.program for m in match_programs(answers()).matches]
 
     assert lifted.index(better) < lifted.index(weaker)
@@ -219,7 +221,7 @@ def test_lift_can_overtake_a_program_of_similar_fit(monkeypatch) -> None:
     assert gap < MAX_LIFT
     trailing = order[1]
 
-    monkeypatch.setattr(matching, "sponsorship_lifts", lambda ids, on: {trailing.pk: MAX_LIFT})
+    monkeypatch.setattr(matching, "sponsorship_lifts", lambda programs, on: {trailing.pk: MAX_LIFT})
     lifted = match_programs(answers())
 
     assert lifted.matches[0].program == trailing

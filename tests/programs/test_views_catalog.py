@@ -298,11 +298,12 @@ def _fill_catalog_extras() -> None:
 @pytest.mark.parametrize(
     ("query", "queries"),
     [
-        # facet counts (4) + page + certifications, programmatic and school accreditations (3)
-        ("", 8),
-        ("delivery=online&credential=certificate&state=OH&state=FL&sort=shortest", 8),
+        # live campaigns (1) + facet counts (4) + page + certifications, programmatic and school
+        # accreditations (3)
+        ("", 9),
+        ("delivery=online&credential=certificate&state=OH&state=FL&sort=shortest", 9),
         # + checking the CIP codes and the certification codes exist (1 each)
-        ("q=health&cip=51.0707&cip=51.0713&certification=CCS&accreditation=cahiim&max_tuition=9000", 10),
+        ("q=health&cip=51.0707&cip=51.0713&certification=CCS&accreditation=cahiim&max_tuition=9000", 11),
     ],
 )
 @pytest.mark.parametrize("page_size", [3, 40])

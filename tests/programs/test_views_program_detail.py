@@ -288,9 +288,9 @@ def test_the_query_count_is_fixed(client: Client, django_assert_num_queries) -> 
         if (code, award) != ("51.0713", 21):
             factories.program("sinclair", code, award)
 
-    # program (+ its certifications, programmatic and school accreditations), the school's and the
-    # program's accreditation records, occupations, other programs at the school
-    with django_assert_num_queries(8):
+    # live campaigns, program (+ its certifications, programmatic and school accreditations), the
+    # school's and the program's accreditation records, occupations, other programs at the school
+    with django_assert_num_queries(9):
         response = client.get(program.get_absolute_url())
 
     assert len(response.context["other_programs"]) == 5
