@@ -27,6 +27,7 @@ from .models import (
     Institution,
     Occupation,
     Program,
+    ProgramCertification,
 )
 from .paginators import EstimatedCountPaginator
 
@@ -158,6 +159,30 @@ class ProgramAccreditationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("accreditor")
 
 
+class CertificationEntryForm(forms.ModelForm):
+    class Meta:
+        model = ProgramCertification
+        fields = ["program", "certification", "source_url", "checked_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Required here even though rows taken over from before the date existed may lack it.
+        self.fields["checked_on"].required = True
+        self.fields["checked_on"].initial = timezone.localdate
+
+
+class ProgramCertificationInline(admin.TabularInline):
+    """Certifications the program prepares for: entered by hand from the school's own page."""
+
+    model = ProgramCertification
+    form = CertificationEntryForm
+    verbose_name_plural = "Certifications prepared for (from the school's own page)"
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgramCertification]:
+        return super().get_queryset(request).select_related("certification")
+
+
 def save_entered_accreditations(formset: Any, *, scope: str) -> None:
     """Save an inline of hand-entered accreditations: the scope follows from where it was entered."""
     for instance in formset.save(commit=False):
@@ -248,9 +273,8 @@ class ProgramAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "cip__code", "cip__title", "institution__name", "=institution__unitid"]
     autocomplete_fields = ["institution", "cip"]
-    filter_horizontal = ["certifications"]
     readonly_fields = ["length_band", "updated_at"]
-    inlines = [ProgramAccreditationInline]
+    inlines = [ProgramAccreditationInline, ProgramCertificationInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator  # no COUNT(*) of the whole national catalog
     # The unique (institution, CIP, award level) index serves this order: the first page of
@@ -269,7 +293,6 @@ class ProgramAdmin(admin.ModelAdmin):
                     "length_months",
                     "length_band",
                     "tuition",
-                    "certifications",
                 ],
             },
         ),
@@ -350,6 +373,19 @@ class CertificationAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "body"]
     list_filter = ["body"]
     search_fields = ["code", "name"]
+
+
+@admin.register(ProgramCertification)
+class ProgramCertificationAdmin(admin.ModelAdmin):
+    """Every recorded "prepares for", to review the sources and how recently they were checked."""
+
+    list_display = ["program", "certification", "checked_on", "source_url"]
+    list_select_related = ["program__institution", "program__cip", "certification"]
+    list_filter = ["certification", "checked_on"]
+    search_fields = ["program__institution__name", "program__cip__title", "certification__code"]
+    autocomplete_fields = ["program"]
+    form = CertificationEntryForm
+    fields = ["program", "certification", "source_url", "checked_on"]
 
 
 @admin.register(CipCode)

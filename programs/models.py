@@ -153,12 +153,15 @@ class ProgramQuerySet(models.QuerySet["Program"]):
 
     def for_listing(self) -> ProgramQuerySet:
         """What a program row or card shows, in a fixed number of queries whatever the number of rows:
-        school and CIP joined; certifications, the program's current programmatic accreditations
+        school and CIP joined; certification records, the program's current programmatic accreditations
         (`current_programmatic_accreditations`) and its school's current institutional ones
         (`institution.current_accreditations`) prefetched."""
         current = Accreditation.objects.current().select_related("accreditor")
         return self.select_related("institution", "cip").prefetch_related(
-            "certifications",
+            models.Prefetch(
+                "certification_records",
+                queryset=ProgramCertification.objects.select_related("certification"),
+            ),
             models.Prefetch(
                 "accreditations",
                 queryset=current.filter(scope=Accreditation.Scope.PROGRAMMATIC),
@@ -216,7 +219,11 @@ class Program(models.Model):
     earnings_4yr = models.PositiveIntegerField("median earnings 4 years after", null=True, blank=True)
     debt_median = models.PositiveIntegerField("median debt", null=True, blank=True)
     certifications = models.ManyToManyField(
-        "Certification", related_name="programs", blank=True, verbose_name="certifications prepared for"
+        "Certification",
+        through="ProgramCertification",
+        related_name="programs",
+        blank=True,
+        verbose_name="certifications prepared for",
     )
     active = models.BooleanField(default=True, help_text="Reported in the latest IPEDS completions.")
     updated_at = models.DateTimeField(auto_now=True)
@@ -401,6 +408,29 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.body})"
+
+
+class ProgramCertification(models.Model):
+    """An admin's record that a program prepares for a certification: where it says so, and when
+    that was checked. Public data never says this; the importer never sets it."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="certification_records")
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="+")
+    source_url = models.URLField(
+        "source link", max_length=500, help_text="The school's page that says the program prepares for it."
+    )
+    checked_on = models.DateField(null=True, help_text="When the source was checked.")
+
+    class Meta:
+        db_table = "programs_program_certifications"
+        ordering = ["certification__code"]
+        verbose_name = "certification prepared for"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "certification"], name="program_certification_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certification.code} for program #{self.program_id}"
 
 
 class CatalogImport(models.Model):

@@ -94,8 +94,14 @@ def program(
     obj = Program(institution=owner, cip=cip(code), award_level=award_level, **kw)
     obj.save()
     if certifications:
-        obj.certifications.set(Certification.objects.filter(code__in=certifications))
+        obj.certifications.set(
+            Certification.objects.filter(code__in=certifications), through_defaults=CERTIFICATION_ENTRY
+        )
     return obj
+
+
+# What an admin records with a certification a program prepares for (the link is the page checked).
+CERTIFICATION_ENTRY = {"source_url": "https://www.ahima.org/", "checked_on": datetime.date(2026, 11, 1)}
 
 
 def institutional_accreditation(

@@ -16,7 +16,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.choices import Delivery
-from programs.models import Accreditation, Accreditor, CatalogImport, Institution, Program
+from programs.models import (
+    Accreditation,
+    Accreditor,
+    CatalogImport,
+    Certification,
+    Institution,
+    Program,
+    ProgramCertification,
+)
+from tests.factories import CERTIFICATION_ENTRY
 from tests.programs.data import copy_slices
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +42,11 @@ def data(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def catalog(data: Path) -> Path:
-    """Every program of the slices (116 programs at 14 schools)."""
+    """Every program of the slices (116 programs at 14 schools), and one certification an admin
+    recorded (Sinclair's coding certificate prepares for the CCS)."""
     call_command("import_catalog", "--data-dir", str(data), "--all", stdout=io.StringIO())
+    coding = Program.objects.get(institution__unitid=205470, cip_id="51.0713", award_level=21)
+    coding.certifications.add(Certification.objects.get(code="CCS"), through_defaults=CERTIFICATION_ENTRY)
     return data
 
 
@@ -196,6 +208,36 @@ def test_programmatic_accreditation_needs_a_source_link_and_a_date(admin_client,
     assert Program.objects.accredited_by("CAHIIM").get() == him
 
 
+def test_a_certification_prepared_for_needs_a_source_link_and_a_date(admin_client, catalog: Path) -> None:
+    """Recording that Sinclair's health information technology degree prepares for the RHIT."""
+    him = program(205470, "51.0707", 3)
+    rhit = Certification.objects.get(code="RHIT")
+    data = form_data(admin_client.get(url(Program, "change", him.pk))) | {
+        "certification_records-TOTAL_FORMS": "1",
+        "certification_records-0-certification": str(rhit.pk),
+        "certification_records-0-checked_on": "",
+    }
+
+    rejected = admin_client.post(url(Program, "change", him.pk), data)
+
+    assert rejected.status_code == 200
+    errors = rejected.context["inline_admin_formsets"][1].formset.errors[0]
+    assert set(errors) == {"source_url", "checked_on"}
+    assert not him.certifications.exists()
+
+    data |= {
+        "certification_records-0-source_url": "https://www.sinclair.edu/",
+        "certification_records-0-checked_on": "2026-11-02",
+    }
+    accepted = admin_client.post(url(Program, "change", him.pk), data)
+
+    assert accepted.status_code == 302
+    record = ProgramCertification.objects.get(program=him)
+    assert (record.certification, record.source_url) == (rhit, "https://www.sinclair.edu/")
+    assert record.checked_on == datetime.date(2026, 11, 2)
+    assert list(Program.objects.filter(certifications__code="RHIT")) == [him]
+
+
 def test_an_institutional_accreditor_cannot_be_entered_as_programmatic(admin_client, catalog: Path) -> None:
     him = program(205470, "51.0707", 3)
     hlc = Accreditor.objects.get(name="Higher Learning Commission")
@@ -314,6 +356,8 @@ def test_a_program_added_by_hand_gets_its_slug_and_derived_fields(admin_client, 
             "active": "on",
             "accreditations-TOTAL_FORMS": "0",
             "accreditations-INITIAL_FORMS": "0",
+            "certification_records-TOTAL_FORMS": "0",
+            "certification_records-INITIAL_FORMS": "0",
         },
     )
 

@@ -269,7 +269,10 @@ def test_every_count_equals_the_results_its_choice_gives(query: str) -> None:
     online = [p for p in catalog if p.institution.fully_online] + catalog[:6]
     Program.objects.filter(pk__in=[p.pk for p in online]).update(delivery=Delivery.ONLINE)
     for p in catalog[::3]:
-        p.certifications.set(Certification.objects.filter(code__in=["CCS", "CPC"]))
+        p.certifications.set(
+            Certification.objects.filter(code__in=["CCS", "CPC"]),
+            through_defaults=factories.CERTIFICATION_ENTRY,
+        )
     for school in ("sinclair", "broward", "capella"):
         factories.institutional_accreditation(factories.institution(school))
     factories.programmatic_accreditation(catalog[1], "CAHIIM")

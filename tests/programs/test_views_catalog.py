@@ -291,7 +291,7 @@ def _fill_catalog_extras() -> None:
     for school in factories.REAL_PROGRAMS:
         factories.institutional_accreditation(factories.institution(school))
     for p in catalog:
-        p.certifications.set(Certification.objects.all())
+        p.certifications.set(Certification.objects.all(), through_defaults=factories.CERTIFICATION_ENTRY)
         factories.programmatic_accreditation(p, "CAHIIM")
 
 

@@ -89,7 +89,10 @@ def test_shows_the_program_the_school_and_the_figures_with_their_sources(client:
     assert "Delivery Not reported (schools do not publish delivery per program)" in page
     assert "School's yearly tuition and fees, 2023-24: $4,569 in-state" in page
     assert "Admission requirement High school diploma or GED" in page
-    assert "Prepares for CCS (Certified Coding Specialist, AHIMA)" in page
+    assert (
+        "Prepares for CCS (Certified Coding Specialist, AHIMA; checked 1 November 2026 on the school's page )"
+        in page
+    )
     assert "Graduates in 2023-24 31 (IPEDS Completions, first majors)" in page
     assert "Type of school Public" in page
     # College Scorecard, per school x 4-digit CIP x credential level, suppressed figures said so.
