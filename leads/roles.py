@@ -32,6 +32,7 @@ CATALOG_MODELS = (
     "accreditation",
     "accreditor",
     "certification",
+    "programcertification",
     "cipcode",
     "occupation",
 )
@@ -45,6 +46,8 @@ def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> list[
 ROLES: dict[str, list[str]] = {
     LISTING_EDITOR: [
         *_perms("programs", CATALOG_MODELS, ("add", "change", "view")),
+        # A wrong "prepares for" claim must be removable, not only editable.
+        "programs.delete_programcertification",
         "programs.view_catalogimport",
         *_perms("guides", GUIDE_MODELS, ("add", "change", "view")),
     ],
@@ -81,8 +84,12 @@ class RoleChange:
         return self.created or bool(self.added or self.removed)
 
 
-def setup_roles(*, apps: Any = global_apps, dry_run: bool = False) -> list[RoleChange]:
-    """Create or correct the three groups. `apps` is the migration's registry inside a migration."""
+def setup_roles(*, apps: Any = global_apps, dry_run: bool = False, strict: bool = True) -> list[RoleChange]:
+    """Create or correct the three groups. `apps` is the migration's registry inside a migration.
+
+    Migrations pass strict=False: a permission whose model a later migration creates is left out
+    then, and the later migration that runs this again adds it.
+    """
     for label in ("programs", "guides", "leads"):
         # Permissions are normally created after migrate (post_migrate); a migration needs them now.
         config = apps.get_app_config(label)
@@ -103,12 +110,13 @@ def setup_roles(*, apps: Any = global_apps, dry_run: bool = False) -> list[RoleC
         ).values_list("pk", "content_type__app_label", "codename")
     }
     missing = sorted(wanted - by_name.keys())
-    if missing:
+    if missing and strict:
         raise LookupError(f"These permissions do not exist: {', '.join(missing)}")
     names_by_pk = {pk: name for name, pk in by_name.items()}
 
     changes = []
-    for role, permissions in ROLES.items():
+    for role, all_permissions in ROLES.items():
+        permissions = [name for name in all_permissions if name in by_name]
         group = Group.objects.filter(name=role).first()
         change = RoleChange(role=role, created=group is None)
         current = set()

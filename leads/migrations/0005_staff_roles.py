@@ -6,7 +6,7 @@ from django.db import migrations
 def create_roles(apps, schema_editor):
     from leads.roles import setup_roles
 
-    setup_roles(apps=apps)
+    setup_roles(apps=apps, strict=False)
 
 
 class Migration(migrations.Migration):
