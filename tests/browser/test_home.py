@@ -23,6 +23,19 @@ def test_home_page_shows_what_the_site_offers(page: Page) -> None:
     expect(page.get_by_role("link", name="About the data")).to_be_visible()
 
 
+def test_home_page_loads_every_resource_within_the_content_security_policy(page: Page) -> None:
+    """No missing file and no script or style the strict CSP blocks."""
+    failures: list[str] = []
+    page.on("response", lambda response: response.status >= 400 and failures.append(response.url))
+    page.on("console", lambda message: message.type == "error" and failures.append(message.text))
+
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+
+    assert failures == []
+    assert page.evaluate("typeof window.htmx") == "object", "htmx did not load"
+
+
 def test_home_page_fits_a_phone(phone_page: Page) -> None:
     phone_page.goto("/")
 
