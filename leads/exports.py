@@ -88,11 +88,22 @@ def iso_local(value: datetime.datetime | None) -> str:
     return value.astimezone(timezone.get_default_timezone()).isoformat(timespec="seconds")
 
 
-def compact_json(value: object) -> str:
-    """Sorted keys, no spaces, UTF-8 as is; empty for an empty object."""
-    if not value:
+def jsonb_text(value: object) -> str:
+    """JSON as PostgreSQL writes a jsonb value, so the COPY path can send it as stored (rebuilding
+    it compactly in SQL cost half the time of a whole row): object keys shortest first, then by
+    their UTF-8 bytes; ", " and ": " between items; non-ASCII text as is. {} is an empty cell."""
+    if value is None or value == {}:
         return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(_jsonb_order(value), ensure_ascii=False)
+
+
+def _jsonb_order(value: object) -> object:
+    if isinstance(value, dict):
+        order = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
+        return {key: _jsonb_order(value[key]) for key in order}
+    if isinstance(value, list):
+        return [_jsonb_order(item) for item in value]
+    return value
 
 
 EDUCATION_LABELS = dict(EducationLevel.choices)
@@ -116,12 +127,7 @@ def _iso_sql(expr: str) -> str:
 
 
 def _json_sql(expr: str) -> str:
-    # jsonb::text puts spaces after ":" and ","; rebuild the flat object compactly, keys in
-    # code point order like Python's sort_keys. An empty object gives NULL: an empty cell.
-    return (
-        "(SELECT '{' || string_agg(to_json(j.key)::text || ':' || j.value::text, ',' "  # noqa: S608 (constants)
-        f"""ORDER BY j.key COLLATE "C") || '}}' FROM jsonb_each({expr}) AS j)"""
-    )
+    return f"nullif({expr}::text, '{{}}')"  # an empty object is an empty cell
 
 
 _EDUCATION_SQL = (
@@ -161,12 +167,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("zip_code", "ZIP code", ("lead__zip_code",), "l.zip_code"),
     Column("state", "State", ("lead__state",), "l.state"),
     Column("education_level", "Education level", ("lead__education_level",), _EDUCATION_SQL, _education),
-    Column("answers", "Answers (JSON)", ("lead__answers",), _json_sql("l.answers"), compact_json),
+    Column("answers", "Answers (JSON)", ("lead__answers",), _json_sql("l.answers"), jsonb_text),
     Column("consent_version", "Consent version", ("lead__consent_version",), "l.consent_version"),
     Column("consented_at", "Consented at", ("lead__consented_at",), _iso_sql("l.consented_at"), iso_local),
     Column("ip_address", "IP address", ("lead__ip_address",), "host(l.ip_address)"),
     Column("source_page", "Source page", ("lead__source_page",), "l.source_page"),
-    Column("utm", "UTM parameters (JSON)", ("lead__utm",), _json_sql("l.utm"), compact_json),
+    Column("utm", "UTM parameters (JSON)", ("lead__utm",), _json_sql("l.utm"), jsonb_text),
     # "new" when this file is the request's first delivery, "exported" when it was sent before.
     Column("status", "Status", ("delivery",), "sel.cell"),
 )

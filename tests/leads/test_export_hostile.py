@@ -34,10 +34,10 @@ UTM = {
     "utm_content": 'Ωμέγα 学院 🎓, "quoted"',
 }
 ANSWERS = (
-    '"{""delivery"":""online"",""delivery_label"":""Online"",""education"":1,""field"":""coding_billing"",'
-    '""field_label"":""Medical coding and billing"",""max_length"":""under_1_year"",'
-    '""max_length_label"":""Up to a year"",""radius_miles"":50,""requested_program_id"":null,'
-    '""start"":""asap"",""start_label"":""As soon as possible""}"'
+    '"{""field"": ""coding_billing"", ""start"": ""asap"", ""delivery"": ""online"", ""education"": 1, '
+    '""max_length"": ""under_1_year"", ""field_label"": ""Medical coding and billing"", '
+    '""start_label"": ""As soon as possible"", ""radius_miles"": 50, ""delivery_label"": ""Online"", '
+    '""max_length_label"": ""Up to a year"", ""requested_program_id"": null}"'
 )
 
 
@@ -112,12 +112,12 @@ def test_values_typed_into_the_wizard_are_neutralised_and_quoted_exactly(coding_
         f"{first.pk},{stamp},{common},'-Zoë,王-O'Brien,'=1+1@example.com,'+19375123456,45402,OH,"
         f"High school diploma or GED,{ANSWERS},{consent.VERSION},{stamp},127.0.0.1,"
         '"/programs/?q=a,b""c\r\nd\te",'
-        '"{""utm_campaign"":""-1+1"",""utm_content"":""Ωμέγα 学院 🎓, \\""quoted\\"""",'
-        '""utm_medium"":""+cmd"",""utm_source"":""=HYPERLINK(\\""http://evil.example\\"",\\""Click\\"")"",'
-        '""utm_term"":""@SUM(1+1)""}",new\r\n'
+        '"{""utm_term"": ""@SUM(1+1)"", ""utm_medium"": ""+cmd"", '
+        '""utm_source"": ""=HYPERLINK(\\""http://evil.example\\"",\\""Click\\"")"", '
+        '""utm_content"": ""Ωμέγα 学院 🎓, \\""quoted\\"""", ""utm_campaign"": ""-1+1""}",new\r\n'
         f"{second.pk},{stamp},{common},'Ana,Núñez,'+cmd@example.com,'+15135552368,45402,OH,"
         f"High school diploma or GED,{ANSWERS},{consent.VERSION},{stamp},127.0.0.1,/guides/,"
-        '"{""utm_campaign"":""say \\""hi\\"""",""utm_source"":""news,letter""}",new\r\n'
+        '"{""utm_source"": ""news,letter"", ""utm_campaign"": ""say \\""hi\\""""}",new\r\n'
         f"{third.pk},{stamp},{common},Lê,Văn,'-2+3@example.com,'+16145552020,45402,OH,"
         f"High school diploma or GED,{ANSWERS},{consent.VERSION},{stamp},127.0.0.1,,,new\r\n"
     )

@@ -117,13 +117,15 @@ def test_the_file_byte_for_byte(sinclair) -> None:
         "First name,Last name,Email,Phone (E.164),ZIP code,State,Education level,Answers (JSON),"
         "Consent version,Consented at,IP address,Source page,UTM parameters (JSON),Status\r\n"
     )
+    # JSON as PostgreSQL normalises jsonb: shorter keys first, ", " and ": " between items.
     answers = (
-        '"{""delivery"":""either"",""delivery_label"":""Either is fine"",""education"":1,'
-        '""field"":""any"",""field_label"":""Not sure yet: show me all three"",""max_length"":""any"",'
-        '""max_length_label"":""Any length, including 2- and 4-year degrees"",""radius_miles"":50,'
-        '""requested_program_id"":null,""start"":""not_sure"",""start_label"":""Not sure yet""}"'
+        '"{""field"": ""any"", ""start"": ""not_sure"", ""delivery"": ""either"", ""education"": 1, '
+        '""max_length"": ""any"", ""field_label"": ""Not sure yet: show me all three"", '
+        '""start_label"": ""Not sure yet"", ""radius_miles"": 50, ""delivery_label"": ""Either is fine"", '
+        '""max_length_label"": ""Any length, including 2- and 4-year degrees"", '
+        '""requested_program_id"": null}"'
     )
-    utm = '"{""utm_campaign"":""fall, \\""coding\\"""",""utm_source"":""newsletter""}"'
+    utm = '"{""utm_source"": ""newsletter"", ""utm_campaign"": ""fall, \\""coding\\""""}"'
     row = (
         f"{request.pk},2026-11-02T09:15:30-05:00,Medical Insurance Coding Specialist/Coder,"
         "Sinclair Community College,205470,Sinclair CC: Medical Insurance Coding Specialist/Coder,25.50,"

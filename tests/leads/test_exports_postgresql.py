@@ -53,7 +53,14 @@ def mixed(db):
         email="-x@example.com",
         source_page="\r/carriage",
         utm={"z": "last", "é": "accent", "A": "first", "utm_term": 'tab\there\u0001 \\ "q" 🎓'},
-        answers={"n": 1.5, "ok": True, "none": None, "many": 10, "text": "Ωμέγα"},
+        answers={
+            "n": 1.5,
+            "ok": True,
+            "none": None,
+            "many": 10,
+            "text": "Ωμέγα",
+            "nested": {"b": [1, {"zz": 1, "a": 2}], "a": None},
+        },
     )
     Lead.objects.exclude(pk=lead.pk).filter(pk=Lead.objects.order_by("-pk").first().pk).update(
         answers={}, utm={}
@@ -93,9 +100,12 @@ def test_copy_and_orm_agree_on_a_selection_with_unsponsored_and_exported_request
     assert parsed[0]["Last name"] == "line\nbreak\r\nand\ttab"
     assert parsed[0]["Source page"] == "'\r/carriage"
     assert parsed[0]["UTM parameters (JSON)"] == (
-        '{"A":"first","utm_term":"tab\\there\\u0001 \\\\ \\"q\\" 🎓","z":"last","é":"accent"}'
+        '{"A": "first", "z": "last", "é": "accent", "utm_term": "tab\\there\\u0001 \\\\ \\"q\\" 🎓"}'
     )
-    assert parsed[0]["Answers (JSON)"] == '{"many":10,"n":1.5,"none":null,"ok":true,"text":"Ωμέγα"}'
+    assert parsed[0]["Answers (JSON)"] == (
+        '{"n": 1.5, "ok": true, "many": 10, "none": null, "text": "Ωμέγα", '
+        '"nested": {"a": null, "b": [1, {"a": 2, "zz": 1}]}}'
+    )
     # Either side of both DST changes; 01:30 on 1 November happens twice, the offset tells which.
     assert [r["Created at"] for r in parsed][::3] == [
         "2026-03-08T01:59:59-05:00",
