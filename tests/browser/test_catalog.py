@@ -213,3 +213,13 @@ def test_a_program_page_leads_to_the_match_flow(page: Page, catalog) -> None:
     expect(link).to_have_attribute(
         "href", re.compile(r"^/match/\?program=medical-insurance-coding-specialistcoder-")
     )
+
+
+def test_a_program_page_with_a_long_unbroken_title_fits_a_phone(phone_page: Page) -> None:
+    """CIP titles like "Health/Health Care Administration/Management" have no spaces to wrap at."""
+    program = factories.program("capella", "51.0701", 7, completions=666)
+
+    phone_page.goto(program.get_absolute_url())
+
+    expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Administration/Management")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
