@@ -12,6 +12,7 @@ from leads.exports import HEADERS
 
 def test_the_readme_lists_exactly_the_exported_headers_in_order() -> None:
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    assert "\n## Lead export\n" in readme, "README.md needs its '## Lead export' section with the columns"
     section = readme.split("\n## Lead export\n", 1)[1].split("\n## ", 1)[0]
 
     listed = re.findall(r"^\| (\d+) \| `([^`]+)` \|", section, flags=re.MULTILINE)
