@@ -24,6 +24,7 @@ export FIND_PYTHON
 help:
 	@echo "make run   set everything up, load the catalog and serve http://127.0.0.1:$(PORT) (PORT=... to change)"
 	@echo "make test  set everything up and run ruff, the migration check and the whole test suite"
+	@echo "make benchmark  time the catalog pages on the real catalog (SQLite)"
 
 $(PY):
 	@python=$$(bash -c "$$FIND_PYTHON") || { \
@@ -83,6 +84,12 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run && \
 	$(TEST_ENV) CHROMIUM_PATH="$$chromium" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The catalog's speed on the SQLite database `make run` builds (see README, Benchmarks).
+benchmark: $(VENV)/.runtime .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_catalog --if-changed
+	$(PY) manage.py benchmark_catalog
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
