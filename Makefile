@@ -1,7 +1,7 @@
 # Two commands do everything: `make run` serves the site, `make test` runs the checks and tests.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check superuser benchmark clean
+.PHONY: help run test lint format superuser benchmark clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
