@@ -27,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "program_count": listed.count(),
         "institution_count": listed.values("institution").distinct().count(),
+        "canonical_url": settings.SITE_URL + request.path,
     }
     return render(request, "home.html", context)
 
@@ -115,6 +116,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "occupations": occupations,
         "other_programs": others,
         "canonical_url": canonical_url,
+        "page_title": f"{program.title} ({program.get_award_level_display()}), {institution.name}",
         "description": program_page.meta_description(program),
         "json_ld": program_page.json_ld(program, url=canonical_url, occupations=occupations),
     }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
@@ -49,3 +50,31 @@ def test_security_headers_are_sent(client) -> None:
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _head(html: str, pattern: str) -> str:
+    found = re.search(pattern, html)
+    assert found, pattern
+    return found.group(1)
+
+
+def test_the_main_pages_each_have_their_own_title_description_and_canonical_address(client, settings) -> None:
+    settings.SITE_URL = "https://codingpath.example"
+    pages = ["/", "/programs/", "/about/data/", "/guides/"]
+    titles, descriptions = set(), set()
+    for path in pages:
+        html = client.get(path).content.decode()
+        titles.add(_head(html, r"<title>([^<]+)</title>"))
+        descriptions.add(_head(html, r'<meta name="description" content="([^"]+)"'))
+        assert _head(html, r'<link rel="canonical" href="([^"]+)"') == f"https://codingpath.example{path}"
+
+    assert len(titles) == len(descriptions) == len(pages)
+
+
+def test_the_home_page_can_be_shared(client, settings) -> None:
+    settings.SITE_URL = "https://codingpath.example"
+    html = client.get("/").content.decode()
+
+    assert _head(html, r'<meta property="og:url" content="([^"]+)"') == "https://codingpath.example/"
+    assert _head(html, r'<meta property="og:title" content="([^"]+)"').startswith("Become a medical coder")
+    assert _head(html, r'<meta property="og:type" content="([^"]+)"') == "website"
