@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from leads.matching import MAX_LIFT, Answers, match_programs
+from leads.models import Sponsorship
 from leads.places import lookup_zip
 from programs.choices import EducationLevel
 from programs.models import Program
@@ -263,3 +264,18 @@ def test_the_guide_labels_a_sponsored_popular_program_without_reordering(client:
     assert f"<summary>{WHY}</summary>" in popular
     assert "payment never changes which programs you can see" in popular
     assert DISCLOSURE in popular
+
+
+def test_the_guide_drops_the_label_when_the_campaign_is_paused(client: Client) -> None:
+    guide = ccs_guide()
+    sponsored = factories.program("sinclair", "51.0713", 21, completions=40)
+    running = campaign(sponsored)
+    assert "Sponsored</span>" in client.get(guide.get_absolute_url()).content.decode()
+
+    running.status = Sponsorship.Status.PAUSED
+    running.save(update_fields=["status"])
+    html = client.get(guide.get_absolute_url()).content.decode()
+    popular = html.split('id="popular-heading"')[1].split('id="sources-heading"')[0]
+
+    assert sponsored.institution.name in popular
+    assert "Sponsored</span>" not in popular
