@@ -38,7 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -62,7 +62,8 @@ EXPORTED = LeadRequest.Status.EXPORTED
 # paid for, so they never go out. Local fields only, so PostgreSQL rechecks them on a locked row.
 NEVER_SENT = Q(status=NEW, export__isnull=True)
 SENT_BEFORE = Q(status=EXPORTED) | Q(status=NEW, export__isnull=False)
-CONSENT_STANDS = Q(lead__contact_revoked_at__isnull=True)
+# Not a join (lead__contact_revoked_at): a subquery keeps a sponsor's selection on one table.
+CONSENT_STANDS = Q(~Exists(Lead.objects.filter(pk=OuterRef("lead_id"), contact_revoked_at__isnull=False)))
 
 
 def can_export(user: Any) -> bool:
@@ -218,9 +219,12 @@ def period_bounds(since: datetime.date, until: datetime.date) -> tuple[datetime.
 def sponsor_requests(
     *, sponsor: Sponsor, since: datetime.date, until: datetime.date
 ) -> QuerySet[LeadRequest]:
-    """A sponsor's lead requests (through its campaigns) created from `since` to `until`."""
+    """A sponsor's lead requests (through its campaigns) created from `since` to `until`.
+
+    Filters on the lead requests' own columns only (a subquery, no join; see _to_mark)."""
     start, end = period_bounds(since, until)
-    return LeadRequest.objects.filter(sponsorship__sponsor=sponsor, created_at__gte=start, created_at__lt=end)
+    campaigns = Sponsorship.objects.filter(sponsor=sponsor).values("pk")
+    return LeadRequest.objects.filter(sponsorship__in=campaigns, created_at__gte=start, created_at__lt=end)
 
 
 @dataclass(frozen=True)
@@ -263,6 +267,11 @@ class ExportSpec:
     filters: dict[str, Any] = field(default_factory=dict)
     bom: bool = True
     use_copy: bool | None = None  # None: COPY on PostgreSQL, the ORM elsewhere
+
+    @property
+    def for_period(self) -> bool:
+        """A sponsor's export for a period, whose selection is sponsor_requests()."""
+        return bool(self.sponsor and self.since and self.until)
 
     @property
     def copy(self) -> bool:
@@ -352,30 +361,32 @@ def _export_rows(spec: ExportSpec, outcome: Outcome) -> Iterator[bytes]:
 
 
 def _mark(spec: ExportSpec, export: LeadExport) -> tuple[QuerySet[LeadRequest], int]:
-    """Mark what goes out in `export` (one UPDATE) and return exactly those requests, annotated
-    with the Status cell ("new" when this file is a request's first delivery, else "exported"),
-    and how many requests this export marked as first sent in it."""
-    deliverable = spec.selection.filter(CONSENT_STANDS).values("pk")
-    # The conditions sit on the updated table itself (not only in the subquery), so on PostgreSQL
-    # a concurrent export that waited for our row locks rechecks them and skips our rows.
-    marked = LeadRequest.objects.filter(NEVER_SENT, pk__in=deliverable).update(status=EXPORTED, export=export)
+    """Mark what goes out in `export` and return exactly those requests, annotated with the Status
+    cell ("new" when this file is a request's first delivery, else "exported"), and how many
+    requests this export marked (first sent or sent again)."""
+    deliverable = spec.selection.filter(CONSENT_STANDS)
+    sent = {"status": EXPORTED, "last_export": export}
+    marked = _to_mark(spec, deliverable, NEVER_SENT).update(export=export, **sent)
     if spec.resend:
         # A re-send keeps each request's first export; one an admin set back to "new" is sent too.
-        LeadRequest.objects.filter(status=NEW, export__isnull=False, pk__in=deliverable).update(
-            status=EXPORTED
-        )
-        rows = LeadRequest.objects.filter(status=EXPORTED, pk__in=deliverable)
-    else:
-        # Not through the selection, whose filters may name the status just changed. export has no
-        # index of its own (see LeadRequest.export): a sponsor's export for a period looks it up
-        # within that period; an admin action's selection is what someone ticked or filtered.
-        if spec.sponsor and spec.since and spec.until:
-            scope = sponsor_requests(sponsor=spec.sponsor, since=spec.since, until=spec.until)
-        else:
-            scope = LeadRequest.objects.all()
-        rows = scope.filter(export=export)
+        marked += _to_mark(spec, deliverable, SENT_BEFORE & ~Q(last_export=export)).update(**sent)
+    # By the mark, not through the selection, whose filters may name the status just changed.
+    # last_export has no index (see LeadRequest.export): a period's export looks within the period.
+    scope = spec.selection if spec.for_period else LeadRequest.objects.all()
     first_time = Case(When(export=export, then=Value(NEW)), default=Value(EXPORTED))
-    return rows.annotate(delivery=first_time), marked
+    return scope.filter(last_export=export).annotate(delivery=first_time), marked
+
+
+def _to_mark(spec: ExportSpec, deliverable: QuerySet[LeadRequest], condition: Q) -> QuerySet[LeadRequest]:
+    # The condition sits on the updated table itself (not only in a subquery), so on PostgreSQL an
+    # export that waited for a concurrent one's row locks rechecks it and skips that one's rows.
+    if spec.for_period:
+        # The selection filters the lead requests' own columns, so Django updates them in place:
+        # for a million requests twice as fast as through the subquery of their ids below.
+        return deliverable.filter(condition)
+    # A changelist selection may join other tables; Django would then move every condition,
+    # this one too, into a subquery of ids.
+    return LeadRequest.objects.filter(condition, pk__in=deliverable.values("pk"))
 
 
 def _log_fields(spec: ExportSpec) -> dict[str, Any]:

@@ -102,6 +102,25 @@ class LeadRequestQuerySet(models.QuerySet["LeadRequest"]):
         )
 
 
+def _export_reference(related_name: str, help_text: str) -> models.ForeignKey:
+    """A lead request's link to an export, with no index and no database constraint.
+
+    An export looks its requests up by sponsor and date (leadrequest_campaign_created), and a
+    foreign key check per marked row cost as much as the marking itself (5 s for a million rows).
+    The value is only ever an export created in the same transaction; exports are never deleted
+    (PROTECT still guards that in Django)."""
+    return models.ForeignKey(
+        "LeadExport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class LeadRequest(models.Model):
     """One lead x one picked program: the unit that is capped, priced and exported."""
 
@@ -147,19 +166,11 @@ class LeadRequest(models.Model):
         blank=True,
         help_text="What the sponsor pays for this request; empty when it is not billable.",
     )
-    # No index and no database constraint: an export looks its requests up by sponsor and date
-    # (leadrequest_campaign_created), and a foreign key check per marked row cost as much as the
-    # marking itself (5 s for a million rows). The value is only ever an export created in the same
-    # transaction; exports are never deleted (PROTECT still guards that in Django).
-    export = models.ForeignKey(
-        "LeadExport",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        db_index=False,
-        db_constraint=False,
-        related_name="lead_requests",
-        help_text="The export this request first went out in.",
+    # The export this request first went out in, and the one that sent it most recently (its
+    # first, or a re-send): how an export finds the rows it marked, whatever filters chose them.
+    export = _export_reference("lead_requests", "The export this request first went out in.")
+    last_export = _export_reference(
+        "+", "The export this request last went out in (a re-send, or its first export)."
     )
 
     objects = LeadRequestQuerySet.as_manager()

@@ -400,3 +400,16 @@ def test_a_listing_editor_can_neither_export_nor_see_the_log(owner) -> None:
         assert response.status_code == 403
     assert action(client, "export_selected_as_csv", requests_of(owner)).status_code == 403
     assert {r.status for r in requests_of(owner)} == {LeadRequest.Status.NEW}
+
+
+def test_a_resend_of_a_changelist_filtered_on_new_sends_what_it_marks(owner) -> None:
+    # Marking changes the status the changelist filtered on: what was marked still goes out.
+    client = logged_in(user_with("exporter", *ACTION_PERMISSIONS))
+
+    response = client.post(
+        f"{CHANGELIST}?status__exact=new",
+        {"action": "resend_selected_as_csv", "index": "0", "select_across": "1", "_selected_action": ["1"]},
+    )
+
+    assert len(rows(body(response))) == 2
+    assert {r.export_id for r in requests_of(owner)} == {LeadExport.objects.get().pk}

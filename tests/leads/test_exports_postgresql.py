@@ -115,6 +115,30 @@ def test_copy_and_orm_agree_on_a_selection_with_unsponsored_and_exported_request
     assert parsed[3]["IP address"] == "2001:db8::1"
 
 
+def test_a_large_export_joins_by_hashing_and_sends_the_same_bytes(mixed, monkeypatch) -> None:
+    def nestloop() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_nestloop")
+            return cursor.fetchone()[0]
+
+    run(sponsor_export(sponsor=mixed, via="command", **DAYS))
+    spec = {"sponsor": mixed, "via": "command", "resend": True, **DAYS}  # all 6 again, none first
+    usual = rolled_back(sponsor_export(**spec))
+    seen = []
+    original = exports._copy_chunks
+
+    def watched(rows):
+        seen.append(nestloop())
+        yield from original(rows)
+
+    monkeypatch.setattr(exports, "MANY_MARKED", 6)
+    monkeypatch.setattr(exports, "_copy_chunks", watched)
+    with transaction.atomic():
+        assert run(sponsor_export(**spec)) == usual
+        assert seen == ["off"]
+        assert nestloop() == "on"
+
+
 def test_the_copy_path_leaves_the_session_time_zone_as_it_was(mixed) -> None:
     with transaction.atomic():
         run(sponsor_export(sponsor=mixed, via="command", **DAYS))

@@ -194,10 +194,13 @@ def test_a_lead_exporter_sees_personal_data_and_may_export(lead: Lead) -> None:
 
     leads_page = exporter.get(reverse("admin:leads_lead_change", args=[lead.pk]))
     requests_list = exporter.get(reverse("admin:leads_leadrequest_changelist"))
+    leads_list = exporter.get(reverse("admin:leads_lead_changelist"))
 
     assert EMAIL in leads_page.content.decode()
-    assert requests_list.status_code == 200
-    assert requests_list.context["cl"].date_hierarchy == "created_at"
+    assert requests_list.status_code == leads_list.status_code == 200
+    assert (
+        requests_list.context["cl"].date_hierarchy == leads_list.context["cl"].date_hierarchy == "created_at"
+    )
     assert exporter.get(reverse("admin:leads_leadexport_export")).status_code == 200
     assert exporter.get(reverse("admin:leads_campaigndashboard_changelist")).status_code == 200
     assert exporter.get(reverse("admin:leads_sponsorship_changelist")).status_code == 200

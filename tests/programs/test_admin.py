@@ -178,6 +178,20 @@ def test_the_other_catalog_changelists_cost_no_query_per_row(
     assert len(every_row) <= len(one_row)
 
 
+def test_the_program_form_finds_its_school_and_field_by_autocomplete(admin_client, catalog: Path) -> None:
+    common = {"app_label": "programs", "model_name": "program"}
+
+    def found(field: str, term: str) -> list[str]:
+        response = admin_client.get(
+            reverse("admin:autocomplete"), common | {"field_name": field, "term": term}
+        )
+        return [r["text"] for r in response.json()["results"]]
+
+    assert found("institution", "Sinclair") == [str(Institution.objects.get(unitid=205470))]
+    assert any(text.startswith("51.0713") for text in found("cip", "51.0713"))
+    assert 'data-ajax--url="/admin/autocomplete/"' in admin_client.get(url(Program, "add")).content.decode()
+
+
 def test_institution_change_pages_cost_the_same_for_few_or_many_rows(admin_client, catalog: Path) -> None:
     valley = Institution.objects.get(unitid=449445)  # 2 programs, 1 DAPIP accreditation
     sinclair = Institution.objects.get(unitid=205470)  # 9 programs

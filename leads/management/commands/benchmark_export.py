@@ -41,8 +41,8 @@ MODES = {
     "copy_raw": "PostgreSQL COPY (SELECT ...) TO STDOUT, raw columns, read by psycopg (the limit)",
     "fast": "first export, COPY path (formatting and neutralisation in SQL): marks every row",
     "orm": "first export, ORM path (values_list iterator + csv module): marks every row",
-    "fast_resend": "re-send of the same rows, already exported: COPY path, nothing to mark",
-    "orm_resend": "re-send of the same rows, already exported: ORM path, nothing to mark",
+    "fast_resend": "re-send of the same rows, already exported: COPY path, marks every row as sent again",
+    "orm_resend": "re-send of the same rows, already exported: ORM path, marks every row as sent again",
 }
 FIRST_NAMES = ["Ana", "James", "María", "Wei", "Olivia", "Liam", "Sofía", "Noah", "Aisha", "Lucas"]
 LAST_NAMES = ["Garcia", "Smith", "Nguyen", "Johnson", "Núñez", "Brown", "Kim", "Davis", "Okafor", "Miller"]
@@ -231,7 +231,9 @@ class Command(BaseCommand):
 
     def _unexport(self, export: LeadExport) -> None:
         with transaction.atomic():
-            LeadRequest.objects.filter(export=export).update(status=LeadRequest.Status.NEW, export=None)
+            LeadRequest.objects.filter(export=export).update(
+                status=LeadRequest.Status.NEW, export=None, last_export=None
+            )
             export.delete()
 
     def _run(self, mode: str, *, trace: bool) -> dict[str, Any]:
@@ -279,7 +281,7 @@ class Command(BaseCommand):
                 rate = r["rows"] / streaming if streaming > 0 else 0
                 versus = f", {rate / limit:.2f} of COPY" if limit else ""
                 self.stdout.write(
-                    f"{'':<11} of which marking (log row, one UPDATE) {p['marking']:.2f} s; "
+                    f"{'':<11} of which marking (log row, UPDATE) {p['marking']:.2f} s; "
                     f"streaming (query and rows) {streaming:.2f} s = {rate:,.0f} rows/s{versus}"
                 )
         for fast, orm in (("fast", "orm"), ("fast_resend", "orm_resend")):
