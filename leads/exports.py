@@ -14,8 +14,9 @@ cell reads '+19375123456: Excel shows it as the text +19375123456 (unneutralised
 it into the number 19375123456); software importing the file strips the one leading apostrophe.
 
 Transactions: an export is one transaction that records the LeadExport, marks the requests it
-sends (status exported; export = this one where it is their first), streams them and stores the
-row count.
+sends (status exported; last_export = this one; export = this one where it is their first),
+streams them and stores the row count. On PostgreSQL one COPY statement does the marking and the
+streaming: it reads what its UPDATEs return.
 If the stream stops part-way (the client went away, an error), it rolls back: nothing is marked
 and the attempt is logged on its own as incomplete, with the rows handed to the web server. The
 price is a transaction open for the whole download: on PostgreSQL it holds row locks on the
@@ -38,7 +39,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -112,6 +114,10 @@ EDUCATION_LABELS = dict(EducationLevel.choices)
 
 def _education(value: int) -> str:
     return EDUCATION_LABELS.get(value, _text(value))
+
+
+def _delivery(first_export: int, last_export: int) -> str:
+    return NEW if first_export == last_export else EXPORTED
 
 
 def _program_title(name: str, cip_title: str) -> str:
@@ -194,7 +200,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_page", "Source page", ("lead__source_page",), "l.source_page"),
     Column("utm", "UTM parameters (JSON)", ("lead__utm",), _json_sql("l.utm"), jsonb_text, plain=True),
     # "new" when this file is the request's first delivery, "exported" when it was sent before.
-    Column("status", "Status", ("delivery",), "sel.cell", plain=True),
+    Column(
+        "status",
+        "Status",
+        ("export", "last_export"),
+        f"CASE WHEN lr.export_id = lr.last_export_id THEN '{NEW}' ELSE '{EXPORTED}' END",
+        _delivery,
+        plain=True,
+    ),
 )
 HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
 
@@ -320,7 +333,8 @@ class Outcome:
 
     rows: int = 0
     export: LeadExport | None = None
-    marking_seconds: float = 0.0  # logging the export and marking its requests, before any row
+    # The ORM path's marking, before any row; None on the COPY path, which marks as it reads.
+    marking_seconds: float | None = None
 
 
 def stream_export(spec: ExportSpec, outcome: Outcome | None = None) -> Iterator[bytes]:
@@ -338,43 +352,45 @@ def stream_export(spec: ExportSpec, outcome: Outcome | None = None) -> Iterator[
 
 def _export_rows(spec: ExportSpec, outcome: Outcome) -> Iterator[bytes]:
     with transaction.atomic():
-        started = time.perf_counter()
         export = LeadExport.objects.create(**_log_fields(spec))
-        rows, marked = _mark(spec, export)
-        outcome.marking_seconds = time.perf_counter() - started
-        chunks = _copy_chunks(rows) if spec.copy else _orm_chunks(rows)
+        if spec.copy:
+            chunks = _copy_chunks(_markings(spec, export))  # marks and reads in one statement
+        else:
+            started = time.perf_counter()
+            rows, marked = _mark(spec, export)
+            outcome.marking_seconds = time.perf_counter() - started
+            chunks = _orm_chunks(rows, marked=marked)
         # Closed before the rollback, while the database cursor it reads still exists.
-        with _joins_for(marked), closing(chunks):
+        with closing(chunks):
             for data, count in chunks:
                 outcome.rows += count
                 yield data
         export.row_count = outcome.rows
         export.save(update_fields=["row_count"])
     outcome.export = export
-    logger.info(
-        "Lead export #%s: %s rows (%s; marking took %.1f s).",
-        export.pk,
-        export.row_count,
-        export.via,
-        outcome.marking_seconds,
-    )
+    logger.info("Lead export #%s: %s rows (%s).", export.pk, export.row_count, export.via)
+
+
+def _markings(spec: ExportSpec, export: LeadExport) -> list[tuple[QuerySet[LeadRequest], dict[str, Any]]]:
+    """The UPDATEs that mark what goes out in `export`, as (requests, values): the requests never
+    sent (this is their first export) and, for a re-send, those sent before (they keep their first
+    export; one an admin set back to "new" goes out too). last_export records the export that
+    sent each request most recently, which gives its Status cell."""
+    deliverable = spec.selection.filter(CONSENT_STANDS)
+    sent = {"status": EXPORTED, "last_export": export}
+    updates = [(_to_mark(spec, deliverable, NEVER_SENT), {"export": export, **sent})]
+    if spec.resend:
+        updates.append((_to_mark(spec, deliverable, SENT_BEFORE & ~Q(last_export=export)), sent))
+    return updates
 
 
 def _mark(spec: ExportSpec, export: LeadExport) -> tuple[QuerySet[LeadRequest], int]:
-    """Mark what goes out in `export` and return exactly those requests, annotated with the Status
-    cell ("new" when this file is a request's first delivery, else "exported"), and how many
-    requests this export marked (first sent or sent again)."""
-    deliverable = spec.selection.filter(CONSENT_STANDS)
-    sent = {"status": EXPORTED, "last_export": export}
-    marked = _to_mark(spec, deliverable, NEVER_SENT).update(export=export, **sent)
-    if spec.resend:
-        # A re-send keeps each request's first export; one an admin set back to "new" is sent too.
-        marked += _to_mark(spec, deliverable, SENT_BEFORE & ~Q(last_export=export)).update(**sent)
+    """Run the markings, then return exactly the requests they marked and how many."""
+    marked = sum(requests.update(**values) for requests, values in _markings(spec, export))
     # By the mark, not through the selection, whose filters may name the status just changed.
     # last_export has no index (see LeadRequest.export): a period's export looks within the period.
     scope = spec.selection if spec.for_period else LeadRequest.objects.all()
-    first_time = Case(When(export=export, then=Value(NEW)), default=Value(EXPORTED))
-    return scope.filter(last_export=export).annotate(delivery=first_time), marked
+    return scope.filter(last_export=export), marked
 
 
 def _to_mark(spec: ExportSpec, deliverable: QuerySet[LeadRequest], condition: Q) -> QuerySet[LeadRequest]:
@@ -414,7 +430,7 @@ def _record_incomplete(spec: ExportSpec, *, rows: int) -> LeadExport | None:
     return export
 
 
-def _orm_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
+def _orm_chunks(rows: QuerySet[LeadRequest], *, marked: int) -> Iterator[tuple[bytes, int]]:
     lookups: list[str] = []
     plan: list[tuple[Callable[..., str], int, int, bool]] = []
     for column in COLUMNS:
@@ -425,7 +441,7 @@ def _orm_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
     writer = csv.writer(out, lineterminator="\r\n")
     count = 0
     records = rows.order_by("created_at", "pk").values_list(*lookups).iterator(chunk_size=ORM_CHUNK_ROWS)
-    with closing(records):
+    with _joins_for(marked), closing(records):
         for record in records:
             cells = [fmt(record[a]) if one else fmt(*record[a:b]) for fmt, a, b, one in plan]
             # neutralise(), inlined: this runs for every cell of every row.
@@ -445,18 +461,24 @@ def _table(model: type) -> str:
 
 
 def copy_from() -> str:
-    """The tables the SQL of COLUMNS reads, after `sel` (the rows' ids and Status cells)."""
-    lead_request, lead, program = _table(LeadRequest), _table(Lead), _table(Program)
-    institution, cip, sponsorship = _table(Institution), _table(CipCode), _table(Sponsorship)
+    """The tables the SQL of COLUMNS reads, after `sel` (the rows' ids as row_id)."""
+    return f"JOIN {_table(LeadRequest)} lr ON lr.id = sel.row_id {_joins()}"
+
+
+def _joins() -> str:
+    """The tables the SQL of COLUMNS reads besides the lead requests (lr)."""
+    lead, program, institution = _table(Lead), _table(Program), _table(Institution)
+    cip, sponsorship = _table(CipCode), _table(Sponsorship)
     return (
-        f"JOIN {lead_request} lr ON lr.id = sel.row_id "
         f"JOIN {lead} l ON l.id = lr.lead_id JOIN {program} p ON p.id = lr.program_id "
         f"JOIN {institution} i ON i.id = p.institution_id JOIN {cip} c ON c.code = p.cip_id "
         f"LEFT JOIN {sponsorship} s ON s.id = lr.sponsorship_id"
     )
 
 
-def _copy_statement(rows_sql: str) -> str:
+def _copy_statement(marking: str, marked: str) -> str:
+    """COPY of the rows `marked` reads, formatted and neutralised in SQL, after `marking` (a WITH
+    clause; both are SQL with parameters)."""
     inner = ", ".join(f"({c.sql})::text AS c{n}" for n, c in enumerate(COLUMNS))
     # Neutralise, and send empty strings as NULL, which COPY leaves unquoted like the csv module.
     outer = ", ".join(
@@ -466,26 +488,43 @@ def _copy_statement(rows_sql: str) -> str:
         f"ELSE nullif(c{n}, '') END"
         for n, column in enumerate(COLUMNS)
     )
-    static = f"COPY (SELECT {outer} FROM (SELECT {inner} FROM ("  # noqa: S608
+    head = f"SELECT {outer} FROM (SELECT {inner} FROM "  # noqa: S608
     # OFFSET 0 keeps the inner query apart, so each cell is computed once, not once per CASE arm.
-    tail = f") AS sel {copy_from()} ORDER BY lr.created_at, lr.id OFFSET 0) AS t) TO STDOUT (FORMAT csv)"
-    return static.replace("%", "%%") + rows_sql + tail.replace("%", "%%")
+    tail = f" AS lr {_joins()} ORDER BY lr.created_at, lr.id OFFSET 0) AS t) TO STDOUT (FORMAT csv)"
+    return f"COPY ({marking}" + head.replace("%", "%%") + marked + tail.replace("%", "%%")
 
 
-# From this many requests marked by an export on, its query joins by hashing (see _joins_for).
+def _update_sql(requests: QuerySet[LeadRequest], values: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """The UPDATE that `requests.update(**values)` runs, as SQL and parameters (built the way
+    QuerySet.update builds it: Django has no public UPDATE ... RETURNING)."""
+    query = requests.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    return query.get_compiler(requests.db).as_sql()
+
+
+def _counted_up_to(requests: QuerySet[LeadRequest], limit: int) -> int:
+    """How many requests a queryset gives, counting no further than `limit`. (PostgreSQL's own
+    estimate was 7,000 for a million: a sponsor's campaigns in a subquery defeat its statistics.)"""
+    return requests.order_by()[:limit].count()
+
+
+# The lead request columns that COLUMNS and _joins() read (lr.*), returned by the marking UPDATEs.
+_RETURNED = "id, created_at, price, lead_id, program_id, sponsorship_id, export_id, last_export_id"
+
+# From this many requests sent by an export on, its query joins by hashing (see _joins_for).
 MANY_MARKED = 100_000
 
 
 @contextmanager
-def _joins_for(marked: int) -> Iterator[None]:
-    """On PostgreSQL, hash joins for the query that reads a large export's rows.
+def _joins_for(rows: int) -> Iterator[None]:
+    """On PostgreSQL, hash joins for the query that reads an export of `rows` requests, if many.
 
-    The planner's statistics predate the UPDATE that just marked the rows, so it expects a row or
-    two with this export and joins by looking each one up (nested loops). For a million requests
-    that doubled the COPY path's time and made the ORM path's server-side cursor rescan the
-    programs for every row (minutes). A small export keeps the planner's choice. The setting is
-    local to the transaction, and undone with it on an error."""
-    many = connection.vendor == "postgresql" and marked >= MANY_MARKED
+    The planner expects a row or two where a large export marks many (its statistics predate the
+    marking, and it cannot estimate what an UPDATE returns), so it joins by looking each one up
+    (nested loops). For a million requests that made the COPY statement a quarter slower and the
+    ORM path's server-side cursor rescan the programs for every row (minutes). A small export
+    keeps the planner's choice. The setting is local to the transaction, undone with it on error."""
+    many = connection.vendor == "postgresql" and rows >= MANY_MARKED
     if many:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
@@ -495,15 +534,26 @@ def _joins_for(marked: int) -> Iterator[None]:
             cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
 
 
-def _copy_chunks(rows: QuerySet[LeadRequest]) -> Iterator[tuple[bytes, int]]:
-    # Explicit aliases, so the SQL of COLUMNS can name them (sel.row_id, sel.delivery).
-    rows_sql, params = rows.order_by().values(row_id=F("pk"), cell=F("delivery")).query.sql_with_params()
-    with connection.cursor() as cursor:
+def _copy_chunks(updates: list[tuple[QuerySet[LeadRequest], dict[str, Any]]]) -> Iterator[tuple[bytes, int]]:
+    """Mark and read in one statement: COPY of the rows the marking UPDATEs return.
+
+    Marking first and then reading the marked rows back took a second pass over every freshly
+    rewritten row: 16.3 s for a million requests, against 12.8 s in one statement."""
+    ctes, params = [], []
+    for n, (requests, values) in enumerate(updates):
+        update_sql, update_params = _update_sql(requests, values)
+        ctes.append(f"m{n} AS ({update_sql} RETURNING {_RETURNED})")
+        params.extend(update_params)
+    marking = f"WITH {', '.join(ctes)} "
+    tables = (f"SELECT * FROM m{n}" for n in range(len(updates)))  # noqa: S608 (no input in it)
+    marked = "(" + " UNION ALL ".join(tables) + ")"
+    expected = sum(_counted_up_to(requests, MANY_MARKED) for requests, _ in updates)
+    with connection.cursor() as cursor, _joins_for(expected):
         # Local to the transaction: the times come out in TIME_ZONE with their offset.
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
         buffer = bytearray()
         count = 0
-        with cursor.cursor.copy(_copy_statement(rows_sql), params) as copy:
+        with cursor.cursor.copy(_copy_statement(marking, marked), params) as copy:
             for row in copy:  # one row per block; PostgreSQL ends it with LF
                 buffer += row[:-1]
                 buffer += b"\r\n"

@@ -169,7 +169,7 @@ def test_never_overwrites_a_file(owner, tmp_path) -> None:
 
 
 def test_a_failure_part_way_leaves_no_file_and_marks_nothing(owner, tmp_path, monkeypatch) -> None:
-    def broken(rows):
+    def broken(*_arguments, **_options):
         yield b"1,partial\r\n", 1
         raise OSError("disk full")
 

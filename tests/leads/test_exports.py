@@ -387,7 +387,7 @@ def test_an_error_part_way_marks_nothing(sinclair, monkeypatch) -> None:
     with time_machine.travel(NOV_2):
         make_lead(sinclair)
 
-    def broken(rows):
+    def broken(*_arguments, **_options):
         yield b"1,partial\r\n", 1
         raise RuntimeError("the disk is full")
 

@@ -121,22 +121,24 @@ def test_a_large_export_joins_by_hashing_and_sends_the_same_bytes(mixed, monkeyp
             cursor.execute("SHOW enable_nestloop")
             return cursor.fetchone()[0]
 
-    run(sponsor_export(sponsor=mixed, via="command", **DAYS))
-    spec = {"sponsor": mixed, "via": "command", "resend": True, **DAYS}  # all 6 again, none first
-    usual = rolled_back(sponsor_export(**spec))
     seen = []
-    original = exports._copy_chunks
+    original = exports._copy_statement
 
-    def watched(rows):
+    def watched(*parts: str) -> str:
         seen.append(nestloop())
-        yield from original(rows)
+        return original(*parts)
 
-    monkeypatch.setattr(exports, "MANY_MARKED", 6)
-    monkeypatch.setattr(exports, "_copy_chunks", watched)
+    monkeypatch.setattr(exports, "_copy_statement", watched)
+    run(sponsor_export(sponsor=mixed, via="command", **DAYS))
+    spec = {"sponsor": mixed, "via": "command", "resend": True, **DAYS}
+    usual = rolled_back(sponsor_export(**spec))
+
+    monkeypatch.setattr(exports, "MANY_MARKED", 1)  # every export is a large one
     with transaction.atomic():
         assert run(sponsor_export(**spec)) == usual
-        assert seen == ["off"]
         assert nestloop() == "on"
+
+    assert seen == ["on", "on", "off"]
 
 
 def test_the_copy_path_leaves_the_session_time_zone_as_it_was(mixed) -> None:
