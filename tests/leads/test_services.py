@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import datetime
-import threading
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.utils import timezone
 
 from leads import consent
@@ -15,6 +14,7 @@ from leads.places import lookup_zip
 from leads.services import ConsentEvidence, Contact, LeadError, lead_create, revocation_record
 from programs.choices import EducationLevel
 from tests import factories
+from tests.leads.campaign_helpers import in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -232,33 +232,12 @@ def test_withdrawing_consent_flags_every_lead_with_that_email_or_phone() -> None
     assert other.contact_revoked_at is None
 
 
-def _in_threads(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # reported by the assertions below
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_with_one_token_make_one_lead() -> None:
     program = factories.program("sinclair", "51.0713", 21)
 
-    results = _in_threads(8, lambda i: create([program], token="double-click"))
+    results = in_threads(8, lambda i: create([program], token="double-click"))
 
     assert all(not isinstance(r, Exception) for r in results), results
     assert Lead.objects.count() == 1
@@ -271,7 +250,7 @@ def test_concurrent_submissions_with_one_token_make_one_lead() -> None:
 def test_concurrent_requests_by_one_person_bill_the_program_once() -> None:
     program = factories.program("sinclair", "51.0713", 21)
 
-    results = _in_threads(6, lambda i: create([program], token=f"tab-{i}"))
+    results = in_threads(6, lambda i: create([program], token=f"tab-{i}"))
 
     assert all(not isinstance(r, Exception) for r in results), results
     assert Lead.objects.count() == 6
